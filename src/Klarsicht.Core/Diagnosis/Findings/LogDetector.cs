@@ -1,0 +1,137 @@
+using Klarsicht.Core.Diagnosis.Patterns;
+using Klarsicht.Core.Evidence;
+using Klarsicht.Core.Rcas;
+
+namespace Klarsicht.Core.Diagnosis.Findings;
+
+/// <summary>
+/// Findings from the application's own log. Taxonomy precedence rule 3: among log signals the one nearest
+/// the crash that explains the exit wins; earlier warnings and retries are context.
+/// </summary>
+internal static class LogDetector
+{
+    // How far before the last signal a more specific line may stand and still belong to the same crash
+    // (a stack trace with its frames, a chained exception).
+    private const int CrashWindowLines = 60;
+
+    public static List<Finding> Detect(SubjectEvidence subject, LogPatternLibrary library)
+    {
+        var findings = new List<Finding>();
+        var log = ChooseLog(subject);
+        if (log is null)
+        {
+            return findings;
+        }
+
+        var hits = LogScanner.Scan(log, library);
+        if (hits.Count == 0)
+        {
+            return findings;
+        }
+
+        var anchor = hits[^1].LineNumber;
+        var window = hits.Where(h => h.LineNumber >= anchor - CrashWindowLines).ToList();
+        var specific = window.Where(h => !h.Pattern.IsGeneric).ToList();
+        var generic = window.Where(h => h.Pattern.IsGeneric).ToList();
+
+        var winner = specific.LastOrDefault(h => !h.IsRetry);
+        if (winner is null && specific.Count > 0 && (generic.Count == 0 || generic[^1].LineNumber < specific[^1].LineNumber))
+        {
+            winner = specific[^1];
+        }
+
+        winner ??= generic.LastOrDefault();
+        if (winner is null)
+        {
+            return findings;
+        }
+
+        var focus = subject.Focus?.Name ?? log.Container;
+        findings.Add(ToFinding(subject, winner, focus, WithContext(window, winner)));
+
+        // Runners-up: the strongest hit of each other category anywhere in the log, for `alternatives`.
+        foreach (var group in hits.Where(h => h.Pattern.Category != winner.Pattern.Category).GroupBy(h => h.Pattern.Category))
+        {
+            var best = group.OrderByDescending(h => h.Weight).ThenByDescending(h => h.LineNumber).First();
+            findings.Add(ToFinding(subject, best, focus, [best]) with { Strength = best.Weight * 0.7 });
+        }
+
+        return findings;
+    }
+
+    /// <summary>The log that shows the crash: the previous instance of the focus container, else its current log.</summary>
+    internal static ContainerLog? ChooseLog(SubjectEvidence subject)
+    {
+        var focus = subject.FocusContainer;
+        var candidates = subject.Logs.Where(l => focus is null || l.Container == focus).ToList();
+        return candidates.FirstOrDefault(l => l.Previous && l.Lines.Count > 0)
+            ?? candidates.FirstOrDefault(l => !l.Previous && l.Lines.Count > 0);
+    }
+
+    // The winning line plus the generic exception line that closes the same crash, if any, so the RCA cites both.
+    private static List<LogHit> WithContext(List<LogHit> window, LogHit winner)
+    {
+        var context = new List<LogHit> { winner };
+        var closing = window.LastOrDefault(h => h.Pattern.IsGeneric && h.LineNumber > winner.LineNumber);
+        if (closing is not null && !ReferenceEquals(closing, winner))
+        {
+            context.Add(closing);
+        }
+
+        return context;
+    }
+
+    private static Finding ToFinding(SubjectEvidence subject, LogHit hit, string container, List<LogHit> cited)
+    {
+        var entities = new Dictionary<string, string>(hit.Entities, StringComparer.Ordinal) { ["container"] = container, ["line"] = hit.Line.Trim() };
+        return new Finding(
+            hit.Pattern.Category,
+            FindingTier.Log,
+            hit.Weight,
+            LogSummaries.Describe(hit.Pattern.Category, container, hit),
+            cited.Select(Cite.Log).ToList(),
+            entities,
+            subject.Focus?.LastTermination?.FinishedAt,
+            Rank: hit.LineNumber);
+    }
+}
+
+/// <summary>One sentence per category, filled in from what the log line says.</summary>
+internal static class LogSummaries
+{
+    public static string Describe(string category, string container, LogHit hit)
+    {
+        var line = Cite.Trim(hit.Line.Trim(), 220);
+        string? E(string name) => hit.Entity(name);
+        var endpoint = E("host") is { } host ? E("port") is { } port ? $"{host}:{port}" : host : null;
+        return category switch
+        {
+            Categories.MissingEnvVar when E("var") is { } v => $"container {container} exits because the environment variable {v} is not set",
+            Categories.MissingEnvVar => $"container {container} exits because a required environment variable is not set: {line}",
+            Categories.InvalidConfig when E("file") is { } f => $"container {container} rejects its configuration {f}: {line}",
+            Categories.InvalidConfig => $"container {container} cannot parse its configuration: {line}",
+            Categories.FileNotFound when E("file") is { } f => $"container {container} expects the file {f}, which does not exist in the container",
+            Categories.FileNotFound => $"container {container} expects a file that does not exist: {line}",
+            Categories.DependencyUnavailable when endpoint is not null => $"container {container} cannot reach its dependency {endpoint}: {line}",
+            Categories.DependencyUnavailable => $"container {container} cannot reach a dependency: {line}",
+            Categories.DependencyAuthFailure => $"{(endpoint is null ? "a dependency" : endpoint)} rejects the credentials or certificate of container {container}: {line}",
+            Categories.SchemaMismatch => $"the schema container {container} meets is not the one it expects: {line}",
+            Categories.NetworkFailure when endpoint is not null => $"container {container} cannot resolve or route to {endpoint}: {line}",
+            Categories.NetworkFailure => $"container {container} hits a network failure: {line}",
+            Categories.OutOfMemory => $"container {container} runs out of memory: {line}",
+            Categories.ResourceExhaustion => $"container {container} exhausts a resource: {line}",
+            Categories.InvalidCommand when E("command") is { } cmd => $"the command {cmd} of container {container} cannot run: {line}",
+            Categories.InvalidCommand => $"the command of container {container} cannot run: {line}",
+            Categories.PermissionDenied when E("path") is { } p => $"container {container} lacks permission on {p}: {line}",
+            Categories.PermissionDenied => $"container {container} lacks a permission it needs: {line}",
+            Categories.MissingDependency when E("module") is { } m => $"the image of container {container} lacks {m}: {line}",
+            Categories.MissingDependency => $"the image of container {container} lacks a library or module: {line}",
+            Categories.PortConflict when E("port") is { } boundPort => $"container {container} cannot bind port {boundPort} because it is already in use: {line}",
+            Categories.PortConflict => $"container {container} cannot bind its port because it is already in use: {line}",
+            Categories.NativeCrash => $"container {container} crashes in native code: {line}",
+            Categories.AppCrash when E("exception") is { } ex => $"container {container} crashes with an unhandled {ex} in its own code: {line}",
+            Categories.AppCrash => $"container {container} crashes in its own code: {line}",
+            _ => $"container {container} fails: {line}",
+        };
+    }
+}

@@ -1,0 +1,126 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+
+namespace Klarsicht.Core.Diagnosis.Patterns;
+
+/// <summary>One phrasing of a failure, loaded from the embedded <c>log-patterns.json</c>.</summary>
+public sealed class LogPattern
+{
+    public LogPattern(string id, string category, double weight, IReadOnlyList<string> keywords, Regex regex)
+    {
+        Id = id;
+        Category = category;
+        Weight = weight;
+        Keywords = keywords;
+        Regex = regex;
+    }
+
+    public string Id { get; }
+
+    public string Category { get; }
+
+    public double Weight { get; }
+
+    public IReadOnlyList<string> Keywords { get; }
+
+    public Regex Regex { get; }
+
+    public bool IsGeneric => Category == Rcas.Categories.AppCrash;
+}
+
+/// <summary>
+/// The log-pattern library. Loaded and compiled once per process; a line is only handed to the regexes whose
+/// keywords it contains, found with one vectorised multi-string search, so noise lines cost almost nothing.
+/// </summary>
+public sealed class LogPatternLibrary
+{
+    private static readonly Lazy<LogPatternLibrary> DefaultLibrary = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private readonly SearchValues<string> _anyKeyword;
+    private readonly FrozenDictionary<string, LogPattern[]> _byKeyword;
+    private readonly string[] _keywords;
+
+    public LogPatternLibrary(IReadOnlyList<LogPattern> patterns)
+    {
+        Patterns = patterns;
+        _keywords = patterns.SelectMany(p => p.Keywords).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        _anyKeyword = SearchValues.Create(_keywords, StringComparison.OrdinalIgnoreCase);
+        _byKeyword = _keywords.ToFrozenDictionary(
+            k => k,
+            k => patterns.Where(p => p.Keywords.Contains(k, StringComparer.OrdinalIgnoreCase)).ToArray(),
+            StringComparer.OrdinalIgnoreCase);
+    }
+
+    public static LogPatternLibrary Default => DefaultLibrary.Value;
+
+    public IReadOnlyList<LogPattern> Patterns { get; }
+
+    /// <summary>The patterns worth running on a line: those one of whose keywords occurs in it.</summary>
+    public IReadOnlyList<LogPattern> Candidates(ReadOnlySpan<char> line)
+    {
+        if (line.IndexOfAny(_anyKeyword) < 0)
+        {
+            return [];
+        }
+
+        List<LogPattern>? result = null;
+        foreach (var keyword in _keywords)
+        {
+            if (line.Contains(keyword, StringComparison.OrdinalIgnoreCase))
+            {
+                result ??= [];
+                foreach (var pattern in _byKeyword[keyword])
+                {
+                    if (!result.Contains(pattern))
+                    {
+                        result.Add(pattern);
+                    }
+                }
+            }
+        }
+
+        return (IReadOnlyList<LogPattern>?)result ?? [];
+    }
+
+    public static LogPatternLibrary Load(Stream json)
+    {
+        var file = JsonSerializer.Deserialize(json, PatternJsonContext.Default.PatternFile)
+            ?? throw new InvalidDataException("log-patterns.json is empty");
+        var patterns = new List<LogPattern>(file.Patterns.Count);
+        foreach (var p in file.Patterns)
+        {
+            if (!Rcas.Categories.IsKnown(p.Category))
+            {
+                throw new InvalidDataException($"log pattern {p.Id} names unknown category {p.Category}");
+            }
+
+            var options = RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.Multiline;
+            if (p.IgnoreCase)
+            {
+                options |= RegexOptions.IgnoreCase;
+            }
+
+            patterns.Add(new LogPattern(p.Id, p.Category, p.Weight, p.Keywords, new Regex(p.Regex, options, TimeSpan.FromMilliseconds(50))));
+        }
+
+        return new LogPatternLibrary(patterns);
+    }
+
+    private static LogPatternLibrary LoadEmbedded()
+    {
+        using var stream = typeof(LogPatternLibrary).Assembly.GetManifestResourceStream("Klarsicht.Core.log-patterns.json")
+            ?? throw new InvalidOperationException("the embedded log-pattern library is missing");
+        return Load(stream);
+    }
+
+    internal sealed record PatternFile(List<PatternEntry> Patterns);
+
+    internal sealed record PatternEntry(string Id, string Category, double Weight, List<string> Keywords, string Regex, bool IgnoreCase = false);
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, ReadCommentHandling = JsonCommentHandling.Skip)]
+[JsonSerializable(typeof(LogPatternLibrary.PatternFile))]
+internal sealed partial class PatternJsonContext : JsonSerializerContext;
