@@ -1,4 +1,3 @@
-using System.Net;
 using Klarsicht.Core.Diagnosis.Findings;
 using Klarsicht.Core.Evidence;
 using Klarsicht.Core.Rcas;
@@ -79,29 +78,7 @@ internal static class Cascade
         return LooksExternal(host) && !subject.Dependencies.Any(d => d.Resolution == DependencyResolution.InCluster && Matches(d, host, null)) ? host : null;
     }
 
-    private static readonly HashSet<string> PublicSuffixes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "com", "net", "org", "io", "dev", "app", "cloud", "co", "ai", "info", "biz", "de", "uk", "eu", "fr", "nl", "us", "ch", "at", "se", "jp",
-    };
-
-    /// <summary>Whether a host name points outside the cluster (a DNS name that no Service spelling produces).</summary>
-    public static bool LooksExternal(string host)
-    {
-        if (IPAddress.TryParse(host, out _))
-        {
-            return false;
-        }
-
-        var labels = host.Split('.');
-        if (labels.Length < 2 || host.EndsWith(".svc", StringComparison.Ordinal) || host.Contains(".svc.", StringComparison.Ordinal)
-            || host.EndsWith(".local", StringComparison.Ordinal) || host.EndsWith(".internal", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        // name.namespace is how pods address a Service in another namespace; example.com is not.
-        return labels.Length == 2 ? PublicSuffixes.Contains(labels[1]) : !labels[^1].All(char.IsDigit);
-    }
+    public static bool LooksExternal(string host) => HostNames.LooksExternal(host);
 
     /// <summary>A dependency that is down with no failing pod to explain it: nothing serves its Service.</summary>
     public static Finding Unavailable(DependencyEvidence dependency)

@@ -96,6 +96,7 @@ public sealed record VolumeClaimFacts(string Namespace, string Name, string Phas
 /// </summary>
 public sealed record MetricFact(
     MetricKind Kind,
+    string? Namespace,
     string? Pod,
     string? Container,
     double Value,

@@ -64,7 +64,7 @@ public static partial class SecretRedactor
         result = AwsAccessKey().Replace(result, Mask);
         result = SlackToken().Replace(result, Mask);
         result = VendorToken().Replace(result, Mask);
-        result = KeyValueSecret().Replace(result, m => m.Groups["secret"].Value == Mask || IsHarmlessValue(m.Groups["secret"].Value)
+        result = KeyValueSecret().Replace(result, m => m.Groups["secret"].Value == Mask || IsHarmlessValue(m.Groups["secret"].Value) || IsTypeName(m.Groups["key"].Value)
             ? m.Value
             : m.Groups["prefix"].Value + Mask);
         result = TrailingPasswordWord().Replace(result, m => m.Groups["prefix"].Value + Mask);
@@ -96,6 +96,14 @@ public static partial class SecretRedactor
             || span.Contains("assword", StringComparison.OrdinalIgnoreCase)
             || span.Contains("Bearer", StringComparison.Ordinal)
             || span.Contains("_", StringComparison.Ordinal);
+    }
+
+    // "InvalidPasswordError: password authentication failed" is an exception name and its message, not a pair.
+    private static bool IsTypeName(string key)
+    {
+        var trimmed = key.Trim('"', '\'');
+        return trimmed.EndsWith("Error", StringComparison.Ordinal) || trimmed.EndsWith("Exception", StringComparison.Ordinal)
+            || trimmed.EndsWith("Failed", StringComparison.Ordinal) || trimmed.EndsWith("Required", StringComparison.Ordinal);
     }
 
     // Values that are not secrets even behind a secret-sounding key: references and placeholders.

@@ -46,8 +46,21 @@ internal static class LogDetector
             return findings;
         }
 
+        // The nearest line decides the category; the most telling line of that category (highest weight,
+        // most extracted entities) speaks for it: "listen EADDRINUSE :::9090" rather than "code: 'EADDRINUSE'".
+        var speaker = window.Where(h => h.Pattern.Category == winner.Pattern.Category && h.IsRetry == winner.IsRetry)
+            .OrderByDescending(h => h.Pattern.Weight)
+            .ThenByDescending(h => h.Entities.Count)
+            .ThenByDescending(h => h.LineNumber)
+            .First();
         var focus = subject.Focus?.Name ?? log.Container;
-        findings.Add(ToFinding(subject, winner, focus, WithContext(window, winner)));
+        var cited = WithContext(window, speaker);
+        if (!ReferenceEquals(speaker, winner))
+        {
+            cited.Insert(1, winner);
+        }
+
+        findings.Add(ToFinding(subject, speaker, focus, cited));
 
         // Runners-up: the strongest hit of each other category anywhere in the log, for `alternatives`.
         foreach (var group in hits.Where(h => h.Pattern.Category != winner.Pattern.Category).GroupBy(h => h.Pattern.Category))
