@@ -60,7 +60,10 @@ public sealed record RcaAlert(
     DateTimeOffset StartsAt,
     IReadOnlyDictionary<string, string> Labels,
     IReadOnlyDictionary<string, string> Annotations,
-    int ReceivedCount);
+    int ReceivedCount,
+    string? GeneratorUrl = null,
+    string? DashboardUrl = null,
+    string? PanelUrl = null);
 
 public sealed record RcaTarget(string Kind, string? Namespace, string Name, string? Container, WorkloadRef? Workload);
 

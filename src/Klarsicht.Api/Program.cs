@@ -1,0 +1,43 @@
+using Klarsicht.Api.Configuration;
+using Klarsicht.Api.Health;
+using Klarsicht.Api.Rcas;
+using Klarsicht.Api.Webhooks;
+using Klarsicht.Kubernetes;
+using Klarsicht.Notifications;
+using Klarsicht.Prometheus.Configuration;
+using Klarsicht.Storage;
+using Prometheus;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddProblemDetails();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+builder.Services.AddEndpointsApiExplorer();
+builder.Services.AddKlarsichtOpenApi();
+
+builder.Services.AddKlarsichtCore();
+builder.Services.AddKlarsichtStorage(builder.Configuration);
+builder.Services.AddKubernetesCollectors();
+builder.Services.AddPrometheusCollector(builder.Configuration);
+builder.Services.AddKlarsichtNotifications(builder.Configuration);
+builder.Services.AddKlarsichtOutbox();
+builder.Services.AddKlarsichtIntake();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseSwagger();
+app.UseSwaggerUI();
+app.UseHttpMetrics();
+
+app.MapWebhooks();
+app.MapRcas();
+app.MapHealth();
+app.MapMetrics("/metrics");
+
+app.LogStartupSecurity();
+app.Run();
+
+/// <summary>The entry point, public for WebApplicationFactory.</summary>
+public partial class Program;

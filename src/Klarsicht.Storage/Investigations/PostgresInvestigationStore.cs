@@ -1,0 +1,24 @@
+using System.Data.Common;
+using Dapper;
+using Npgsql;
+
+namespace Klarsicht.Storage.Investigations;
+
+/// <summary>
+/// PostgreSQL, for several replicas sharing the work: claims skip rows another replica holds
+/// (FOR UPDATE SKIP LOCKED) and leases let a survivor take over a dead replica's investigation.
+/// </summary>
+public sealed class PostgresInvestigationStore(NpgsqlDataSource dataSource) : SqlInvestigationStore
+{
+    protected override string ClaimSuffix => "FOR UPDATE SKIP LOCKED";
+
+    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+    // Two replicas accepting alerts for the same workload at once would both open an investigation.
+    protected override Task LockTargetAsync(DbConnection connection, DbTransaction transaction, string targetKey) =>
+        connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext(@targetKey))", new { targetKey }, transaction);
+}

@@ -1,0 +1,88 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using k8s;
+using Klarsicht.Core.Rcas;
+using Klarsicht.FakeKube.Hosting;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Klarsicht.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real service on Kestrel (real HTTP on loopback), SQLite in a temporary folder, and the real
+/// KubernetesClient pointed at a fake API server that serves the test corpus.
+/// </summary>
+public sealed class KlarsichtApp : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    private KlarsichtApp(FakeKubeServer kube, string dataDirectory, Dictionary<string, string?> settings)
+    {
+        Kube = kube;
+        DataDirectory = dataDirectory;
+        _settings = settings;
+        UseKestrel(0);
+    }
+
+    public FakeKubeServer Kube { get; }
+
+    public string DataDirectory { get; }
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task<KlarsichtApp> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, FakeKubeServer? kube = null)
+    {
+        kube ??= await FakeKubeServer.StartAsync(new FakeKubeOptions { CorpusDirectories = [Path.Combine(AppContext.BaseDirectory, "Corpus")], Offset = TimeSpan.Zero });
+        var directory = dataDirectory ?? Directory.CreateTempSubdirectory("klarsicht-test-").FullName;
+        var all = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Klarsicht"] = $"Data Source={Path.Combine(directory, "klarsicht.db")}",
+            ["Klarsicht:Investigations:PollInterval"] = "00:00:00.100",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var app = new KlarsichtApp(kube, directory, all);
+        app.StartServer();
+        return app;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(_settings));
+        builder.ConfigureTestServices(services =>
+            services.AddSingleton<IKubernetes>(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = Kube.BaseUrl })));
+    }
+
+    public static StringContent JsonBody(string text) => new(text, System.Text.Encoding.UTF8, "application/json");
+
+    public static string Payload(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", name));
+
+    /// <summary>Polls until the RCA leaves pending/running, or fails the test after the timeout.</summary>
+    public async Task<Rca> WaitForRcaAsync(HttpClient client, string id, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var rca = await client.GetFromJsonAsync<Rca>($"/api/v1/rcas/{id}", Json);
+            if (rca!.Status is RcaStatus.Completed or RcaStatus.Failed || DateTime.UtcNow > until)
+            {
+                return rca;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Kube.DisposeAsync();
+    }
+}
