@@ -11,7 +11,7 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthReport("ok", []))).WithTags("Health").WithName("Healthz");
-        app.MapGet("/readyz", ReadyAsync).WithTags("Health").WithName("Readyz");
+        app.MapGet("/readyz", ReadyAsync).WithTags("Health").WithName("Readyz").Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

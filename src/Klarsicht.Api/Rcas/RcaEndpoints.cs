@@ -13,11 +13,13 @@ public static class RcaEndpoints
 
     public static RouteGroupBuilder MapRcas(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/rcas").WithTags("RCAs").AddEndpointFilter<ReadApiAccess>();
-        group.MapGet("/", ListAsync).WithName("ListRcas").WithSummary("RCAs, newest first, with filters and a cursor");
-        group.MapGet("/{id}", GetAsync).WithName("GetRca").WithSummary("One RCA");
+        var group = app.MapGroup("/api/v1/rcas").WithTags("RCAs").AddEndpointFilter<ReadApiAccess>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapGet("/", ListAsync).WithName("ListRcas").WithSummary("RCAs, newest first, with filters and a cursor").ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/{id}", GetAsync).WithName("GetRca").WithSummary("One RCA").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id}/postmortem", GetPostmortemAsync).WithName("GetPostmortem").WithSummary("The RCA's postmortem draft as markdown")
-            .Produces<string>(StatusCodes.Status200OK, "text/markdown");
+            .Produces<string>(StatusCodes.Status200OK, "text/markdown").ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

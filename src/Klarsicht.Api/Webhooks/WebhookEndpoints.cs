@@ -17,7 +17,11 @@ public static class WebhookEndpoints
 {
     public static RouteGroupBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(string.Empty).WithTags("Intake");
+        var group = app.MapGroup(string.Empty).WithTags("Intake")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/api/v1/webhooks/alertmanager", ReceiveAlertmanagerAsync)
             .WithName("ReceiveAlertmanager").WithSummary("Alertmanager webhook (version 4)")
             .Accepts<AlertmanagerPayload>("application/json").DisableAntiforgery();

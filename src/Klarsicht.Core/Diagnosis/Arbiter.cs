@@ -28,12 +28,46 @@ internal static class Arbiter
             return decisive;
         }
 
+        // Exit 126/127 alone only says "the shell could not run something"; a loader or shell line that
+        // names the missing library, script or permission is the more specific reading of the same exit.
+        if (runtime.FirstOrDefault(f => f.Category == Categories.InvalidCommand && f.Entity("basis") == "exit-code") is { } exitCodeOnly)
+        {
+            // 126 is "found but not executable": a permission error on the entrypoint is that same fact, so the
+            // category stays invalid_command and the log line names the file.
+            if (specificLog is { Category: Categories.PermissionDenied } denied && exitCodeOnly.Entity("exitCode") == "126")
+            {
+                return exitCodeOnly with
+                {
+                    Summary = $"{exitCodeOnly.Summary}; {Cite.Trim(denied.Entity("line") ?? denied.Summary, 220)}",
+                    Evidence = [.. exitCodeOnly.Evidence, .. denied.Evidence],
+                    Entities = new Dictionary<string, string>(exitCodeOnly.Entities, StringComparer.Ordinal) { ["command"] = denied.Entity("path") ?? exitCodeOnly.Entity("command") ?? string.Empty },
+                };
+            }
+
+            return specificLog is { Category: Categories.MissingDependency or Categories.InvalidCommand or Categories.PermissionDenied or Categories.FileNotFound }
+                ? specificLog
+                : exitCodeOnly;
+        }
+
         if (runtime.FirstOrDefault(f => f.Category == Categories.NativeCrash) is { } native)
         {
             // SIGABRT and SIGSEGV after the runtime reports exhausted memory are memory, not native bugs.
             if (specificLog?.Category == Categories.OutOfMemory)
             {
                 return specificLog;
+            }
+
+            // Managed runtimes (.NET, a Rust panic with panic=abort, C++ std::terminate) abort with SIGABRT after
+            // an unhandled error they have already explained in the log: that explanation is the cause.
+            if (native.Entity("signal") == "SIGABRT" && log is not null && log.Category != Categories.NativeCrash && IsManagedFailure(log))
+            {
+                return log;
+            }
+
+            // The runtime's own crash report (signal, problematic frame, library) says more than the exit code.
+            if (log is { Category: Categories.NativeCrash } nativeLog && memory is null && nativeLog.Entity("module") is not null)
+            {
+                return nativeLog;
             }
 
             return memory ?? native;
@@ -54,6 +88,11 @@ internal static class Arbiter
 
     // Out-of-memory in the runtime's own words explains a liveness kill too (the process stops answering).
     private static bool IsCrashCause(Finding log) => log.Category is Categories.OutOfMemory;
+
+    // A specific log cause, or an unhandled exception or panic the runtime reported before aborting; a bare
+    // "FATAL" level line says nothing about why the process aborted.
+    private static bool IsManagedFailure(Finding log) =>
+        log.Category != Categories.AppCrash || log.Entity("exception") is not null || log.Entity("pattern") is "rust-panic" or "go-panic";
 
     public static double Confidence(Finding winner, IReadOnlyList<Finding> findings)
     {

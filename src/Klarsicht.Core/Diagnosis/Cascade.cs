@@ -19,7 +19,7 @@ internal static class Cascade
             var named = subject.Dependencies.Where(d => Matches(d, host, port)).ToList();
             if (named.Count > 0)
             {
-                return named.FirstOrDefault(d => d.IsDown);
+                return named.FirstOrDefault(IsDown);
             }
 
             if (LooksExternal(host))
@@ -28,7 +28,7 @@ internal static class Cascade
             }
         }
 
-        var down = subject.Dependencies.Where(d => d.IsDown && d.Resolution == DependencyResolution.InCluster).ToList();
+        var down = subject.Dependencies.Where(d => IsDown(d) && d.Resolution == DependencyResolution.InCluster).ToList();
         if (port is not null && down.Count > 1)
         {
             var byPort = down.Where(d => d.Reference.Port == port || d.Service?.Ports.Contains(port.Value) == true).ToList();
@@ -40,6 +40,13 @@ internal static class Cascade
 
         return down.FirstOrDefault();
     }
+
+    /// <summary>
+    /// Down: no ready endpoints, a failing backend pod, or a backend pod on a node that is NotReady (its kubelet
+    /// no longer reports, so the endpoint may still look ready while nothing answers).
+    /// </summary>
+    public static bool IsDown(DependencyEvidence dependency) =>
+        dependency.IsDown || dependency.Backend is { Node.IsNotReady: true, Pod: { } pod } backend && pod.NodeName == backend.Node!.Name;
 
     public static bool Matches(DependencyEvidence dependency, string host, int? port)
     {
@@ -67,6 +74,14 @@ internal static class Cascade
     public static string? ExternalHost(SubjectEvidence subject, Finding winner)
     {
         var host = winner.Entity("host");
+
+        // An address (203.0.113.40:443) is what the name resolved to; the name on the same line is what to report.
+        if ((host is null || System.Net.IPAddress.TryParse(host, out _)) && winner.Entity("line") is { } said
+            && Findings.Endpoints.HostOf(said) is { } named && LooksExternal(named.Host))
+        {
+            host = named.Host;
+        }
+
         if (host is null)
         {
             var external = subject.Dependencies.Where(d => d.Resolution == DependencyResolution.External).ToList();

@@ -45,7 +45,10 @@ public sealed class DiagnosisEngine(LogPatternLibrary patterns)
 
         if (depth >= MaxCascadeDepth || !MayBeCascade(subject, winner))
         {
-            return local;
+            // A host outside the cluster is the culprit even when the collectors found no reference to it in the spec.
+            return winner.Category == Categories.DependencyUnavailable && subject.Dependencies.Count == 0 && Cascade.ExternalHost(subject, winner) is { } outside
+                ? local with { Culprit = ObjectRef.External(outside) }
+                : local;
         }
 
         var dependency = Cascade.FailingDependency(subject, winner);

@@ -109,6 +109,7 @@ public static partial class SecretRedactor
     // Values that are not secrets even behind a secret-sounding key: references and placeholders.
     private static bool IsHarmlessValue(string value) =>
         value.Length == 0
+        || value.StartsWith("[REDACTED", StringComparison.Ordinal)
         || value is "null" or "None" or "nil" or "undefined" or "true" or "false" or "required" or "missing" or "set" or "unset" or "empty" or "***" or "<redacted>" or "REDACTED"
         || value.StartsWith('$')
         || value.StartsWith('<')

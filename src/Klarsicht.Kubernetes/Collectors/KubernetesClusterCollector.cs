@@ -389,13 +389,33 @@ public sealed class KubernetesClusterCollector(IKubernetes client, IOptions<Kube
         var backendPods = pods.Result?.Items.ToList() ?? [];
         var workload = await BackingWorkloadAsync(service, backendPods, calls).ConfigureAwait(false);
         SubjectEvidence? backend = null;
-        var failing = FailingPodPicker.Pick(backendPods.Where(FailingPodPicker.IsFailing));
+        var failing = FailingPodPicker.Pick(backendPods.Where(FailingPodPicker.IsFailing)) ?? await PodOnLostNodeAsync(backendPods, calls).ConfigureAwait(false);
         if (failing is not null && !visited.Contains($"{failing.Metadata.NamespaceProperty}/{failing.Metadata.Name}"))
         {
             backend = await CollectPodAsync(failing, null, backendPods, depth + 1, visited, calls).ConfigureAwait(false);
         }
 
         return new DependencyEvidence(reference, DependencyResolution.InCluster, facts, backend?.Workload ?? workload, backend);
+    }
+
+    // A pod whose node stopped reporting keeps its last status (Running, Ready) and may stay in the endpoints
+    // until the node controller evicts it, yet nothing answers. When every serving pod sits on a NotReady node,
+    // the node is the dependency's failure: collect one of those pods so the node shows up as the root.
+    private async Task<V1Pod?> PodOnLostNodeAsync(List<V1Pod> pods, KubeCalls calls)
+    {
+        var placed = pods.Where(p => p.Spec?.NodeName is not null && p.Status?.Phase == "Running").ToList();
+        var nodeNames = placed.Select(p => p.Spec.NodeName).Distinct(StringComparer.Ordinal).ToList();
+        if (placed.Count == 0 || nodeNames.Count > 3)
+        {
+            return null;
+        }
+
+        var nodes = await Task.WhenAll(nodeNames.Select(n => calls.TryAsync("dependency node", ct => client.CoreV1.ReadNodeAsync(n, cancellationToken: ct)))).ConfigureAwait(false);
+        var lost = nodes.OfType<V1Node>()
+            .Where(n => n.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready") is { } ready && ready.Status != "True")
+            .Select(n => n.Metadata.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        return lost.Count > 0 && placed.All(p => lost.Contains(p.Spec.NodeName)) ? FailingPodPicker.Pick(placed) : null;
     }
 
     // The workload behind a Service: from a pod's owner chain, or, when no pod exists (scaled to zero), the

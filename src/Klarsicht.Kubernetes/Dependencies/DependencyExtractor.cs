@@ -21,6 +21,17 @@ internal static partial class DependencyExtractor
     [GeneratedRegex(@"(?:server at|host) ""(?<host>[^""]+)""(?: \([^)]*\))?, port (?<port>\d+)", RegexOptions.CultureInvariant)]
     private static partial Regex LibpqHost();
 
+    // ADO.NET / JDBC-style key=value connection strings: Server=db;Port=3306 or Host=db,5432 or Data Source=tcp:db,1433.
+    [GeneratedRegex(@"(?:^|;)\s*(?:Server|Host|Data Source|Address|Addr|Network Address|Hostname)\s*=\s*(?:tcp:)?(?<host>[A-Za-z0-9][A-Za-z0-9.\-]*)(?:[,:](?<port>\d{1,5}))?", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex ConnectionStringHost();
+
+    [GeneratedRegex(@"(?:^|;)\s*Port\s*=\s*(?<port>\d{1,5})", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex ConnectionStringPort();
+
+    // gRPC target syntax: dns:///host:port, dns:host:port, dns://authority/host:port.
+    [GeneratedRegex(@"\bdns:(?://[^/\s]*/)?/*(?<host>[A-Za-z][A-Za-z0-9.\-]*)(?::(?<port>\d{1,5}))?", RegexOptions.CultureInvariant)]
+    private static partial Regex GrpcTarget();
+
     [GeneratedRegex(@"(?:_HOST|_HOSTNAME|_SERVER|_SERVERS|_ADDR|_ADDRESS|_BROKERS?|_BOOTSTRAP(?:_SERVERS)?|_URL|_URI|_URLS|_ENDPOINT|_DSN|_HOSTS|_NODES|_TARGET)$", RegexOptions.CultureInvariant)]
     private static partial Regex HostKey();
 
@@ -51,6 +62,13 @@ internal static partial class DependencyExtractor
 
             var source = $"env {env.Name} of container {container.Name}";
             var before = refs.Count;
+            if (ConnectionStringHost().Match(env.Value) is { Success: true } cs)
+            {
+                var port = Port(cs) ?? (ConnectionStringPort().Match(env.Value) is { Success: true } p ? Port(p) : null);
+                Add(refs, cs.Groups["host"].Value, port, source);
+                continue;
+            }
+
             foreach (var part in env.Value.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 AddFrom(part, source, refs);
@@ -84,6 +102,11 @@ internal static partial class DependencyExtractor
 
     private static void AddFrom(string text, string source, List<DependencyReference> refs)
     {
+        foreach (Match m in GrpcTarget().Matches(text))
+        {
+            Add(refs, m.Groups["host"].Value, Port(m), source);
+        }
+
         foreach (Match m in LibpqHost().Matches(text))
         {
             Add(refs, m.Groups["host"].Value, Port(m), source);

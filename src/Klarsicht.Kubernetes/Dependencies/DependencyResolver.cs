@@ -17,6 +17,14 @@ internal static class DependencyResolver
         }
 
         var labels = host.Split('.');
+
+        // <pod>.<headless-service>[.<namespace>[.svc[.cluster.local]]]: the stable per-pod name of a StatefulSet.
+        if (labels.Length >= 2 && (labels.Length == 2 || labels[2] == ns) && (labels.Length < 4 || labels[3] == "svc")
+            && services.FirstOrDefault(s => s.Metadata.Name == labels[1] && s.Spec?.ClusterIP == "None") is { } headless)
+        {
+            return (DependencyResolution.InCluster, headless, null);
+        }
+
         var inCluster = labels.Length == 1
             || (labels.Length >= 3 && labels[2] == "svc")
             || (labels.Length == 2 && !HostNames.LooksExternal(host));

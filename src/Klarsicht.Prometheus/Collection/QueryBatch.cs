@@ -29,6 +29,10 @@ internal sealed partial class QueryBatch(
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<string>> _failures = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
+
+    // Where each query stands in the order the collector issued them; gaps list queries in that order, not in
+    // the order they happened to fail, so the same outage always reads the same (same evidence, same RCA).
+    private readonly Dictionary<string, int> _issued = new(StringComparer.Ordinal);
     private string? _unreachable;
 
     public string Timeout => QueryWindow.Duration(options.QueryTimeout);
@@ -48,9 +52,10 @@ internal sealed partial class QueryBatch(
                     gaps.Add(_unreachable);
                 }
 
-                foreach (var cause in _order)
+                int Rank(string query) => _issued.TryGetValue(query, out var rank) ? rank : int.MaxValue;
+                foreach (var cause in _order.OrderBy(c => _failures[c].Min(Rank)).ThenBy(c => c, StringComparer.Ordinal))
                 {
-                    var what = _failures[cause];
+                    var what = _failures[cause].OrderBy(Rank).ThenBy(q => q, StringComparer.Ordinal).ToList();
                     var list = what.Count <= 3 ? string.Join(", ", what) : $"{string.Join(", ", what.Take(3))} and {what.Count - 3} more";
                     gaps.Add(Redact($"metrics: {cause} ({list})"));
                 }
@@ -69,6 +74,11 @@ internal sealed partial class QueryBatch(
 
     private async Task<IReadOnlyList<PrometheusSeries>?> RunAsync(string what, Func<CancellationToken, Task<IApiResponse<PrometheusResponse>>> call)
     {
+        lock (_lock)
+        {
+            _issued.TryAdd(what, _issued.Count);
+        }
+
         if (IsUnreachable)
         {
             return null;

@@ -20,6 +20,14 @@ public sealed class CorpusAccuracyTests(ITestOutputHelper output)
         Assert.All(scores, s => Assert.True(s.CategoryOk && s.CulpritOk, $"{s.Id}: expected {s.Expected}, got {s.Actual} ({s.Culprit})"));
     }
 
+    [Fact]
+    public async Task OwnCorpus_ReplayedInProcess_ScoresEveryScenario()
+    {
+        var scores = await InProcessReplay.RunAsync(CorpusLocator.Own());
+        Report(scores);
+        Assert.All(scores, s => Assert.True(s.CategoryOk && s.CulpritOk, $"{s.Id}: expected {s.Expected}, got {s.Actual} ({s.Culprit})"));
+    }
+
     private void Report(IReadOnlyList<ScenarioScore> scores)
     {
         foreach (var s in scores)

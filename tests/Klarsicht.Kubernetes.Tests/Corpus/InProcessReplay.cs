@@ -8,6 +8,10 @@ using Klarsicht.FakeKube.Hosting;
 using Klarsicht.FakeKube.Scenarios;
 using Klarsicht.Kubernetes;
 using Klarsicht.Kubernetes.Collectors;
+using Klarsicht.Prometheus.Configuration;
+using Klarsicht.Testing.Prometheus;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Klarsicht.Kubernetes.Tests.Corpus;
@@ -26,9 +30,20 @@ public static class InProcessReplay
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
-    public static async Task<IReadOnlyList<ScenarioScore>> RunAsync(string corpus, IMetricsCollector? metrics = null)
+    /// <summary>Replays with a real Prometheus backfilled with the corpus's series.</summary>
+    public static async Task<IReadOnlyList<ScenarioScore>> RunAsync(string corpus)
     {
         var scenarios = ScenarioLoader.LoadCorpus(corpus);
+        await using var prometheus = await PrometheusTestServer.StartAsync(scenarios, TimeSpan.Zero);
+        var services = new ServiceCollection();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Klarsicht:Prometheus:Url"] = prometheus.BaseUrl.ToString() }).Build();
+        services.AddPrometheusCollector(configuration);
+        await using var provider = services.BuildServiceProvider();
+        return await RunAsync(scenarios, provider.GetRequiredService<IMetricsCollector>());
+    }
+
+    public static async Task<IReadOnlyList<ScenarioScore>> RunAsync(IReadOnlyList<Scenario> scenarios, IMetricsCollector? metrics)
+    {
         await using var server = await FakeKubeServer.StartAsync(new FakeKubeOptions { Scenarios = scenarios, Offset = TimeSpan.Zero });
         var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.BaseUrl });
         var collector = new KubernetesClusterCollector(client, Options.Create(new KubernetesOptions()));

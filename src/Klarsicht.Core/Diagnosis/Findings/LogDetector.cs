@@ -60,7 +60,11 @@ internal static class LogDetector
             cited.Insert(1, winner);
         }
 
-        findings.Add(ToFinding(subject, speaker, focus, cited));
+        var finding = ToFinding(subject, speaker, focus, cited);
+        finding = WithEndpoint(finding, window, speaker);
+        finding = WithTopFrame(finding, speaker);
+        finding = WithCrashReport(finding, window, speaker, winner);
+        findings.Add(finding);
 
         // Runners-up: the strongest hit of each other category anywhere in the log, for `alternatives`.
         foreach (var group in hits.Where(h => h.Pattern.Category != winner.Pattern.Category).GroupBy(h => h.Pattern.Category))
@@ -94,9 +98,117 @@ internal static class LogDetector
         return context;
     }
 
+    // A give-up line often says only "timed out" or "status 503"; the retries before it name the endpoint.
+    // The nearest line of the same failure that names a host lends it, and is cited too.
+    private static Finding WithEndpoint(Finding finding, List<LogHit> window, LogHit speaker)
+    {
+        if (finding.Category is not (Categories.DependencyUnavailable or Categories.DependencyAuthFailure or Categories.NetworkFailure)
+            || finding.Entity("host") is not null)
+        {
+            return finding;
+        }
+
+        var entities = new Dictionary<string, string>(finding.Entities, StringComparer.Ordinal);
+        var evidence = finding.Evidence.ToList();
+        LogHit? donor = null;
+        (string Host, string? Port)? lent = null;
+        foreach (var h in window.Where(h => h.Pattern.Category == finding.Category).Reverse().Prepend(speaker))
+        {
+            lent = h.Entity("host") is { } captured ? (captured, h.Entity("port")) : Endpoints.HostOf(h.Line);
+            if (lent is not null)
+            {
+                donor = h;
+                break;
+            }
+        }
+
+        if (donor is null || lent is not { } endpoint)
+        {
+            return finding;
+        }
+
+        entities["host"] = endpoint.Host;
+        if (endpoint.Port is { } donorPort)
+        {
+            entities["port"] = donorPort;
+        }
+
+        if (!ReferenceEquals(donor, speaker))
+        {
+            evidence.Add(Cite.Log(donor));
+        }
+
+        var container = finding.Entity("container") ?? speaker.Log.Container;
+        var lentHit = speaker with { Entities = new Dictionary<string, string>(speaker.Entities, StringComparer.Ordinal) { ["host"] = entities["host"] } };
+        if (entities.TryGetValue("port", out var lentPort) && lentHit.Entity("port") is null)
+        {
+            lentHit = lentHit with { Entities = new Dictionary<string, string>(lentHit.Entities, StringComparer.Ordinal) { ["port"] = lentPort } };
+        }
+
+        return finding with { Entities = entities, Evidence = evidence, Summary = LogSummaries.Describe(finding.Category, container, lentHit) };
+    }
+
+    // A native crash report spreads over several lines (signal, problematic frame, library): cite each kind once.
+    private static Finding WithCrashReport(Finding finding, List<LogHit> window, LogHit speaker, LogHit winner)
+    {
+        if (finding.Category != Categories.NativeCrash)
+        {
+            return finding;
+        }
+
+        var others = window.Where(h => h.Pattern.Category == Categories.NativeCrash && !ReferenceEquals(h, speaker) && !ReferenceEquals(h, winner))
+            .GroupBy(h => h.Pattern.Id)
+            .Select(g => g.First())
+            .Take(3)
+            .ToList();
+        if (others.Count == 0)
+        {
+            return finding;
+        }
+
+        var entities = new Dictionary<string, string>(finding.Entities, StringComparer.Ordinal);
+        foreach (var h in others)
+        {
+            foreach (var (key, value) in h.Entities)
+            {
+                entities.TryAdd(key, value);
+            }
+        }
+
+        var merged = speaker with { Entities = entities };
+        return finding with
+        {
+            Entities = entities,
+            Evidence = [.. finding.Evidence, .. others.Select(Cite.Log)],
+            Summary = LogSummaries.Describe(finding.Category, finding.Entity("container") ?? speaker.Log.Container, merged),
+        };
+    }
+
+    // An unhandled exception is actionable at the first frame of the app's own code: name it, and cite it.
+    private static Finding WithTopFrame(Finding finding, LogHit speaker)
+    {
+        if (finding.Category != Categories.AppCrash || StackFrames.TopAppFrame(speaker.Log, speaker.LineNumber - 1) is not { } frame)
+        {
+            return finding;
+        }
+
+        var entities = new Dictionary<string, string>(finding.Entities, StringComparer.Ordinal) { ["frame"] = frame.Frame };
+        var evidence = finding.Evidence.ToList();
+        evidence.Insert(Math.Min(1, evidence.Count), new EvidenceItem("logs",
+            $"Top frame of the application's own code: {Cite.Trim(frame.Frame, 300)}",
+            $"pod {speaker.Log.Pod}, container {speaker.Log.Container}, {(speaker.Log.Previous ? "previous (crashed) instance" : "current instance")}, line {frame.LineNumber} of {speaker.Log.Lines.Count}",
+            null));
+        return finding with
+        {
+            Entities = entities,
+            Evidence = evidence,
+            Summary = LogSummaries.Describe(finding.Category, finding.Entity("container") ?? speaker.Log.Container, speaker, frame.Frame),
+        };
+    }
+
     private static Finding ToFinding(SubjectEvidence subject, LogHit hit, string container, List<LogHit> cited)
     {
-        var entities = new Dictionary<string, string>(hit.Entities, StringComparer.Ordinal) { ["container"] = container, ["line"] = hit.Line.Trim() };
+        var entities = new Dictionary<string, string>(hit.Entities, StringComparer.Ordinal) { ["container"] = container, ["line"] = hit.Line.Trim(), ["pattern"] = hit.Pattern.Id };
         return new Finding(
             hit.Pattern.Category,
             FindingTier.Log,
@@ -112,7 +224,7 @@ internal static class LogDetector
 /// <summary>One sentence per category, filled in from what the log line says.</summary>
 internal static class LogSummaries
 {
-    public static string Describe(string category, string container, LogHit hit)
+    public static string Describe(string category, string container, LogHit hit, string? frame = null)
     {
         var line = Cite.Trim(hit.Line.Trim(), 220);
         string? E(string name) => hit.Entity(name);
@@ -141,7 +253,10 @@ internal static class LogSummaries
             Categories.MissingDependency => $"the image of container {container} lacks a library or module: {line}",
             Categories.PortConflict when E("port") is { } boundPort => $"container {container} cannot bind port {boundPort} because it is already in use: {line}",
             Categories.PortConflict => $"container {container} cannot bind its port because it is already in use: {line}",
+            Categories.NativeCrash when E("module") is { } lib => $"container {container} crashes in native code{(E("signal") is { } sig ? $" ({sig})" : string.Empty)} in {lib}: {line}",
             Categories.NativeCrash => $"container {container} crashes in native code: {line}",
+            Categories.AppCrash when E("exception") is { } ex && frame is not null => $"container {container} crashes with an unhandled {ex} in its own code at {Cite.Trim(frame, 200)}: {line}",
+            Categories.AppCrash when frame is not null => $"container {container} crashes in its own code at {Cite.Trim(frame, 200)}: {line}",
             Categories.AppCrash when E("exception") is { } ex => $"container {container} crashes with an unhandled {ex} in its own code: {line}",
             Categories.AppCrash => $"container {container} crashes in its own code: {line}",
             _ => $"container {container} fails: {line}",

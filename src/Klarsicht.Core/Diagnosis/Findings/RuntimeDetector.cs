@@ -31,6 +31,7 @@ internal static partial class RuntimeDetector
         var pod = subject.Pod;
         if (pod is null)
         {
+            DetectNodeSubject(subject, findings);
             return findings;
         }
 
@@ -99,6 +100,52 @@ internal static partial class RuntimeDetector
                 evidence, Entities.Of(("node", notReady.Name), ("condition", "NotReady")), ready.LastTransition,
                 ObjectRef.Node(notReady.Name), Rank: 100));
         }
+    }
+
+    // An alert about a node itself (KubeNodeNotReady, node pressure): the node's own conditions are the cause.
+    private static void DetectNodeSubject(SubjectEvidence subject, List<Finding> findings)
+    {
+        if (subject.Node is not { } node || subject.Ref.Kind != "Node")
+        {
+            return;
+        }
+
+        var evidence = new List<EvidenceItem>();
+        string summary;
+        string condition;
+        DateTimeOffset? since;
+        if (node.IsNotReady)
+        {
+            var ready = node.Condition("Ready")!;
+            evidence.Add(Cite.Node(node, ready));
+            condition = "NotReady";
+            since = ready.LastTransition;
+            var why = string.IsNullOrEmpty(ready.Message) ? ready.Reason : $"{ready.Reason}: {ready.Message.TrimEnd('.')}";
+            summary = $"node {node.Name} is NotReady (Ready={ready.Status}{(why is null ? string.Empty : $", {why}")})";
+        }
+        else if (node.Pressures.FirstOrDefault() is { } pressure)
+        {
+            evidence.Add(Cite.Node(node, pressure));
+            condition = pressure.Type;
+            since = pressure.LastTransition;
+            summary = $"node {node.Name} reports {pressure.Type}{(pressure.Reason is null ? string.Empty : $" ({pressure.Reason})")}";
+        }
+        else
+        {
+            return;
+        }
+
+        evidence.AddRange(node.Taints.Where(t => t.Key.StartsWith("node.kubernetes.io/", StringComparison.Ordinal))
+            .Select(t => new EvidenceItem("node", $"Node {node.Name} is tainted {t.Key}:{t.Effect}", $"node/{node.Name} spec.taints", null)));
+        evidence.AddRange(subject.Events.Where(e => e.InvolvedKind == "Node" && e.InvolvedName == node.Name).Take(3).Select(Cite.Event));
+        if (node.FailingPodsOnNode > 0)
+        {
+            summary += $"; {node.FailingPodsOnNode} pod(s) on it are failing";
+            evidence.Add(new EvidenceItem("node", $"{node.FailingPodsOnNode} pod(s) on node {node.Name} are failing", string.Join(", ", node.FailingPodNames), null));
+        }
+
+        findings.Add(new Finding(Categories.NodePressure, FindingTier.Runtime, 0.93, summary, evidence,
+            Entities.Of(("node", node.Name), ("condition", condition)), since, ObjectRef.Node(node.Name), Rank: 100));
     }
 
     private static void DetectScheduling(SubjectEvidence subject, PodFacts pod, List<Finding> findings)
@@ -291,7 +338,8 @@ internal static partial class RuntimeDetector
                     ?? message;
                 var (tag, why) = ImageProblem(c.Image, detail, waiting.Reason);
                 var evidence = new List<EvidenceItem> { Cite.Waiting(pod, c) };
-                evidence.AddRange(pullEvents.Take(2).Select(Cite.Event));
+                // The event with the registry's answer first; "Error: ErrImagePull" repeats only the reason.
+                evidence.AddRange(pullEvents.OrderByDescending(e => e.Message.StartsWith("Failed to pull image", StringComparison.Ordinal)).Take(2).Select(Cite.Event));
                 evidence.Add(Cite.Spec(pod, $"spec.containers[{c.Name}].image", $"Container {c.Name} uses image {c.Image}"));
                 findings.Add(new Finding(Categories.ImagePullFailure, FindingTier.Runtime, 0.96,
                     $"the image {c.Image} of container {c.Name} cannot be pulled: {why}",
@@ -344,7 +392,10 @@ internal static partial class RuntimeDetector
         switch (t.ExitCode)
         {
             case 127 or 126:
-                findings.Add(InvalidCommand(pod, c, message, [termination], 0.85, 70));
+                // Below the decisive rank: a log line naming the missing library or script explains the same exit better.
+                var exitMeaning = message.Length > 0 ? message
+                    : $"exit code {t.ExitCode} ({(t.ExitCode == 126 ? "the command was found but cannot be executed" : "the command was not found")})";
+                findings.Add(InvalidCommand(pod, c, exitMeaning, [termination], 0.85, 69, basis: "exit-code", exitCode: t.ExitCode));
                 return;
             case 0 when pod.RestartPolicy == "Always" && (c.RestartCount > 0 || c.State?.Reason == "CrashLoopBackOff") && !c.IsInit:
                 findings.Add(new Finding(Categories.ExitsZero, FindingTier.Runtime, 0.93,
@@ -451,7 +502,7 @@ internal static partial class RuntimeDetector
         return Cite.Trim(colon > 0 ? message[(colon + 2)..] : message, 200);
     }
 
-    private static Finding InvalidCommand(PodFacts pod, ContainerFacts c, string message, List<EvidenceItem> evidence, double strength, int rank)
+    private static Finding InvalidCommand(PodFacts pod, ContainerFacts c, string message, List<EvidenceItem> evidence, double strength, int rank, string? basis = null, int? exitCode = null)
     {
         var command = c.Command.Concat(c.Args).ToList();
         if (command.Count > 0)
@@ -462,7 +513,7 @@ internal static partial class RuntimeDetector
         var why = message.Length > 0 ? $": {Cite.Trim(message, 250)}" : string.Empty;
         return new Finding(Categories.InvalidCommand, FindingTier.Runtime, strength,
             $"the command of container {c.Name} cannot run{why}", evidence,
-            Entities.Of(("container", c.Name), ("command", command.FirstOrDefault())), Rank: rank);
+            Entities.Of(("container", c.Name), ("command", command.FirstOrDefault()), ("basis", basis), ("exitCode", exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture))), Rank: rank);
     }
 
     private static bool IsExecProblem(string text) =>
@@ -485,10 +536,18 @@ internal static partial class RuntimeDetector
             return (tag, tag is null ? "the image does not exist in the registry" : $"tag {tag} does not exist in the registry (not found / manifest unknown)");
         }
 
-        if (detail.Contains("denied", StringComparison.OrdinalIgnoreCase) || detail.Contains("unauthorized", StringComparison.OrdinalIgnoreCase)
-            || detail.Contains("403", StringComparison.Ordinal) || detail.Contains("401", StringComparison.Ordinal) || detail.Contains("authorization failed", StringComparison.OrdinalIgnoreCase))
+        if (detail.Contains("toomanyrequests", StringComparison.OrdinalIgnoreCase) || detail.Contains("429 Too Many Requests", StringComparison.OrdinalIgnoreCase)
+            || detail.Contains("rate limit", StringComparison.OrdinalIgnoreCase))
         {
-            return (tag, "the registry denies access (pull access denied / unauthorized): the pod has no imagePullSecret that the registry accepts");
+            return (tag, $"the registry rate-limits the pulls (429 Too Many Requests, toomanyrequests){(detail.Contains("unauthenticated", StringComparison.OrdinalIgnoreCase) ? ": the node pulls anonymously; authenticate with an imagePullSecret or use a mirror" : string.Empty)}");
+        }
+
+        if (detail.Contains("denied", StringComparison.OrdinalIgnoreCase) || detail.Contains("unauthorized", StringComparison.OrdinalIgnoreCase)
+            || detail.Contains("403", StringComparison.Ordinal) || detail.Contains("401", StringComparison.Ordinal) || detail.Contains("authorization failed", StringComparison.OrdinalIgnoreCase)
+            || detail.Contains("failed to authorize", StringComparison.OrdinalIgnoreCase))
+        {
+            var status = detail.Contains("401", StringComparison.Ordinal) ? "401 Unauthorized" : detail.Contains("403", StringComparison.Ordinal) ? "403 Forbidden" : "pull access denied";
+            return (tag, $"the registry{(RegistryOf(image) is { } registry ? $" {registry}" : string.Empty)} denies access ({status}): the pod has no imagePullSecret that the registry accepts");
         }
 
         if (detail.Contains("no such host", StringComparison.OrdinalIgnoreCase) || detail.Contains("i/o timeout", StringComparison.OrdinalIgnoreCase) || detail.Contains("connection refused", StringComparison.OrdinalIgnoreCase))
@@ -497,6 +556,19 @@ internal static partial class RuntimeDetector
         }
 
         return (tag, Cite.Trim(detail, 200));
+    }
+
+    // The registry host of an image reference: the first path part when it looks like a host (has a dot or port).
+    internal static string? RegistryOf(string image)
+    {
+        var slash = image.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0)
+        {
+            return null;
+        }
+
+        var first = image[..slash];
+        return first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost" ? first : null;
     }
 
     internal static string? ImageTag(string image)

@@ -39,9 +39,16 @@ public sealed class LogPatternLibrary
 {
     private static readonly Lazy<LogPatternLibrary> DefaultLibrary = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    // Bigram filter: a keyword can only occur in a line that holds every one of its (case-folded) character pairs.
+    // Hashing the pairs into a small bit set lets a line that matched one keyword skip the Contains call for
+    // almost all the others.
+    private const int BigramBits = 2048;
+    private const int BigramsPerKeyword = 8;
+
     private readonly SearchValues<string> _anyKeyword;
     private readonly FrozenDictionary<string, LogPattern[]> _byKeyword;
     private readonly string[] _keywords;
+    private readonly int[][] _keywordBigrams;
 
     public LogPatternLibrary(IReadOnlyList<LogPattern> patterns)
     {
@@ -52,6 +59,7 @@ public sealed class LogPatternLibrary
             k => k,
             k => patterns.Where(p => p.Keywords.Contains(k, StringComparer.OrdinalIgnoreCase)).ToArray(),
             StringComparer.OrdinalIgnoreCase);
+        _keywordBigrams = _keywords.Select(SampleBigrams).ToArray();
     }
 
     public static LogPatternLibrary Default => DefaultLibrary.Value;
@@ -66,10 +74,28 @@ public sealed class LogPatternLibrary
             return [];
         }
 
-        List<LogPattern>? result = null;
-        foreach (var keyword in _keywords)
+        Span<ulong> present = stackalloc ulong[BigramBits / 64];
+        for (var i = 0; i + 1 < line.Length; i++)
         {
-            if (line.Contains(keyword, StringComparison.OrdinalIgnoreCase))
+            var h = Bigram(line[i], line[i + 1]);
+            present[h >> 6] |= 1UL << (h & 63);
+        }
+
+        List<LogPattern>? result = null;
+        for (var k = 0; k < _keywords.Length; k++)
+        {
+            var keyword = _keywords[k];
+            var possible = true;
+            foreach (var h in _keywordBigrams[k])
+            {
+                if ((present[h >> 6] & (1UL << (h & 63))) == 0)
+                {
+                    possible = false;
+                    break;
+                }
+            }
+
+            if (possible && line.Contains(keyword, StringComparison.OrdinalIgnoreCase))
             {
                 result ??= [];
                 foreach (var pattern in _byKeyword[keyword])
@@ -83,6 +109,30 @@ public sealed class LogPatternLibrary
         }
 
         return (IReadOnlyList<LogPattern>?)result ?? [];
+    }
+
+    private static int Bigram(char a, char b) => ((Fold(a) * 131) + Fold(b)) & (BigramBits - 1);
+
+    // ASCII case folding is all OrdinalIgnoreCase needs for the keywords' characters; anything else only ever
+    // lets a keyword through to the exact Contains check, never drops one.
+    private static int Fold(char c) => c is >= 'A' and <= 'Z' ? c + 32 : c < 128 ? c : 0;
+
+    private static int[] SampleBigrams(string keyword)
+    {
+        if (keyword.Length < 2 || keyword.Any(c => c >= 128))
+        {
+            return [];
+        }
+
+        var count = Math.Min(BigramsPerKeyword, keyword.Length - 1);
+        var result = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            var at = count == 1 ? 0 : i * (keyword.Length - 2) / (count - 1);
+            result[i] = Bigram(keyword[at], keyword[at + 1]);
+        }
+
+        return result;
     }
 
     public static LogPatternLibrary Load(Stream json)

@@ -49,12 +49,7 @@ public static partial class LogScanner
             LogHit? best = null;
             foreach (var pattern in candidates)
             {
-                Match match;
-                try
-                {
-                    match = pattern.Regex.Match(line);
-                }
-                catch (RegexMatchTimeoutException)
+                if (TryMatch(pattern.Regex, line) is not { } match)
                 {
                     continue;
                 }
@@ -78,6 +73,24 @@ public static partial class LogScanner
         }
 
         return hits;
+    }
+
+    // The timeout guards against a pathological line, but the first match of a compiled pattern also pays for
+    // its JIT; on a busy machine that alone can exceed the budget, so one timeout earns one retry.
+    private static Match? TryMatch(Regex regex, string line)
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            try
+            {
+                return regex.Match(line);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+            }
+        }
+
+        return null;
     }
 
     // A final attempt ("attempt 5/5") is the give-up, not a retry.
