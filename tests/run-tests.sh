@@ -39,13 +39,15 @@ export KLARSICHT_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=$pg_user;D
 
 log="$(mktemp /tmp/klarsicht-test.XXXXXX.log)"
 set +e
-dotnet test "$repo/Klarsicht.sln" --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+dotnet test "$repo/Klarsicht.sln" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
-passed=$(grep -Eo 'Passed:[[:space:]]+[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -Eo 'Failed:[[:space:]]+[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -Eo 'Skipped:[[:space:]]+[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+# dotnet test prints one "Passed!/Failed!  - Failed: N, Passed: N, Skipped: N, Total: N" line per test project.
+count() { { grep -Eo "$1:[[:space:]]+[0-9]+" "$log" || true; } | awk '{s+=$2} END {print s+0}'; }
+passed=$(count Passed)
+failed=$(count Failed)
+skipped=$(count Skipped)
 rm -f "$log"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -139,6 +139,32 @@ public abstract class StoreContractTests
     }
 
     [Fact]
+    public async Task ResolutionAndRefire_OfANotifiedInvestigation_QueueThreadReplies_NotNewRcas()
+    {
+        var store = CreateStore();
+        var first = (await store.AcceptAsync([Item("fp1", "t1")], T0, default))[0]!;
+        var a = await store.ClaimAsync("a", T0, TimeSpan.FromMinutes(1), default);
+        await store.CompleteAsync(a!.Id, "a", Diagnosis(), ["slack"], T0, default);
+        var sent = Assert.Single(await store.ClaimNotificationsAsync(T0, TimeSpan.FromMinutes(1), 10, default));
+        await store.RecordNotificationAsync(sent.Id, OutboxResult.Sent, null, "C1:1.0", null, T0, default);
+
+        await store.AcceptAsync([Item("fp1", "t1", firing: false)], T0.AddMinutes(5), default);
+        var resolved = Assert.Single(await store.ClaimNotificationsAsync(T0.AddMinutes(5), TimeSpan.FromMinutes(1), 10, default));
+        Assert.Equal(("resolved", "slack"), (resolved.Kind, resolved.Channel));
+        await store.RecordNotificationAsync(resolved.Id, OutboxResult.Sent, null, null, null, T0.AddMinutes(5), default);
+
+        var refire = Item("fp1", "t1") with { };
+        refire = refire with { Request = refire.Request with { Alert = refire.Request.Alert! with { StartsAt = T0.AddMinutes(10) } } };
+        var outcome = (await store.AcceptAsync([refire], T0.AddMinutes(10), default))[0]!;
+        Assert.Equal(first.Id, outcome.Id);
+        Assert.True(outcome.Deduplicated);
+        var refired = Assert.Single(await store.ClaimNotificationsAsync(T0.AddMinutes(10), TimeSpan.FromMinutes(1), 10, default));
+        Assert.Equal("refired", refired.Kind);
+        Assert.Equal("firing", (await store.GetAsync(first.Id, default))!.Alert!.Status);
+        Assert.Single((await store.QueryAsync(new RcaQuery(), default)).Items);
+    }
+
+    [Fact]
     public async Task Query_FiltersAndPagesNewestFirst_StableUnderInserts()
     {
         var store = CreateStore();

@@ -16,6 +16,9 @@ public abstract class SqlInvestigationStore : IInvestigationStore
     private const string Pending = RcaStatus.Pending;
     private const string Running = RcaStatus.Running;
 
+    /// <summary>How soon after its resolution an alert firing again counts as a re-fire of the same investigation.</summary>
+    public static readonly TimeSpan RefireWindow = TimeSpan.FromHours(1);
+
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>Starts a write transaction; PostgreSQL also serialises intake per target with an advisory lock.</summary>
@@ -50,20 +53,26 @@ public abstract class SqlInvestigationStore : IInvestigationStore
         {
             var startsAt = alert.StartsAt.ToUnixTimeMilliseconds();
             var alertStatus = alert.Firing ? "firing" : "resolved";
-            var known = await connection.QueryFirstOrDefaultAsync<(string InvestigationId, string Status)>(
+            var known = await connection.QueryFirstOrDefaultAsync<(string InvestigationId, string PreviousStatus, string Status)>(
                 """
-                UPDATE alerts SET received_count = received_count + 1, last_received_at = @now, status = @alertStatus
-                WHERE fingerprint = @fingerprint AND starts_at = @startsAt
-                RETURNING investigation_id, (SELECT status FROM investigations WHERE id = alerts.investigation_id)
+                SELECT a.investigation_id, a.status, i.status FROM alerts a JOIN investigations i ON i.id = a.investigation_id
+                WHERE a.fingerprint = @fingerprint AND a.starts_at = @startsAt
                 """,
-                new { now, alertStatus, fingerprint = alert.Fingerprint, startsAt }, tx).ConfigureAwait(false);
+                new { fingerprint = alert.Fingerprint, startsAt }, tx).ConfigureAwait(false);
             if (known.InvestigationId is not null)
             {
-                if (!alert.Firing)
+                await connection.ExecuteAsync(
+                    "UPDATE alerts SET received_count = received_count + 1, last_received_at = @now, status = @alertStatus WHERE fingerprint = @fingerprint AND starts_at = @startsAt",
+                    new { now, alertStatus, fingerprint = alert.Fingerprint, startsAt }, tx).ConfigureAwait(false);
+                if (!alert.Firing && known.PreviousStatus == "firing")
                 {
-                    await connection.ExecuteAsync(
+                    var allResolved = await connection.ExecuteAsync(
                         "UPDATE investigations SET alert_status = 'resolved', updated_at = @now WHERE id = @id AND NOT EXISTS (SELECT 1 FROM alerts WHERE investigation_id = @id AND status = 'firing')",
                         new { now, id = known.InvestigationId }, tx).ConfigureAwait(false);
+                    if (allResolved == 1)
+                    {
+                        await FollowUpAsync(connection, tx, known.InvestigationId, "resolved", now).ConfigureAwait(false);
+                    }
                 }
 
                 return new IntakeOutcome(known.InvestigationId, known.Status, true);
@@ -73,6 +82,26 @@ public abstract class SqlInvestigationStore : IInvestigationStore
             {
                 // A resolution for an alert Klarsicht never saw firing starts nothing.
                 return null;
+            }
+
+            // The same alert firing again shortly after its investigation's alerts resolved is a re-fire of that
+            // investigation: a reply in its thread, not a second RCA of the same incident.
+            var refired = await connection.QueryFirstOrDefaultAsync<(string Id, string Status)>(
+                """
+                SELECT i.id, i.status FROM alerts a JOIN investigations i ON i.id = a.investigation_id
+                WHERE a.fingerprint = @fingerprint AND a.status = 'resolved' AND i.status = 'completed' AND i.alert_status = 'resolved'
+                  AND a.last_received_at >= @since
+                ORDER BY a.starts_at DESC LIMIT 1
+                """,
+                new { fingerprint = alert.Fingerprint, since = now - (long)RefireWindow.TotalMilliseconds }, tx).ConfigureAwait(false);
+            if (refired.Id is not null)
+            {
+                await connection.ExecuteAsync(
+                    "INSERT INTO alerts (fingerprint, starts_at, investigation_id, status, received_count, last_received_at) VALUES (@fingerprint, @startsAt, @id, 'firing', 1, @now)",
+                    new { fingerprint = alert.Fingerprint, startsAt, id = refired.Id, now }, tx).ConfigureAwait(false);
+                await connection.ExecuteAsync("UPDATE investigations SET alert_status = 'firing', updated_at = @now WHERE id = @id", new { now, id = refired.Id }, tx).ConfigureAwait(false);
+                await FollowUpAsync(connection, tx, refired.Id, "refired", now).ConfigureAwait(false);
+                return new IntakeOutcome(refired.Id, refired.Status, true);
             }
         }
 
@@ -185,6 +214,17 @@ public abstract class SqlInvestigationStore : IInvestigationStore
             ON CONFLICT (investigation_id, channel, kind) DO NOTHING
             """,
             new { nid = Guid.CreateVersion7().ToString(), investigationId, channel, kind, now }, tx);
+
+    // Follow-ups go to every channel that got (or is getting) the investigation's first message.
+    private static Task FollowUpAsync(DbConnection connection, DbTransaction tx, string investigationId, string kind, long now) =>
+        connection.ExecuteAsync(
+            """
+            INSERT INTO notifications (id, investigation_id, channel, kind, status, attempts, next_attempt_at, created_at)
+            SELECT @prefix || channel, investigation_id, channel, @kind, 'pending', 0, @now, @now FROM notifications
+            WHERE investigation_id = @investigationId AND kind = 'new'
+            ON CONFLICT (investigation_id, channel, kind) DO NOTHING
+            """,
+            new { prefix = $"{Guid.CreateVersion7()}-", investigationId, kind, now }, tx);
 
     public async Task EnqueueFollowUpAsync(string investigationId, string kind, IReadOnlyList<string> channels, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -41,6 +41,8 @@ public sealed class KlarsichtApp : WebApplicationFactory<Program>
         {
             ["ConnectionStrings:Klarsicht"] = $"Data Source={Path.Combine(directory, "klarsicht.db")}",
             ["Klarsicht:Investigations:PollInterval"] = "00:00:00.100",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:Console:FormatterName"] = "simple",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
