@@ -17,6 +17,7 @@ public static class KlarsichtServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DiagnosisEngine>();
         services.AddSingleton<Investigator>();
+        services.AddHostedService<EngineWarmup>();
         return services;
     }
 
