@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Klarsicht.Core.Diagnosis.Patterns;
 
 namespace Klarsicht.Api.Investigations;
@@ -17,7 +18,14 @@ public sealed partial class EngineWarmup(ILogger<EngineWarmup> logger) : IHosted
                 var library = LogPatternLibrary.Default;
                 foreach (var pattern in library.Patterns)
                 {
-                    pattern.Regex.IsMatch("warm-up: connect ECONNREFUSED 10.0.0.1:5432 KeyError: 'X' at Main.main(Main.java:1)");
+                    try
+                    {
+                        pattern.Regex.IsMatch("warm-up: connect ECONNREFUSED 10.0.0.1:5432 KeyError: 'X' at Main.main(Main.java:1)");
+                    }
+                    catch (RegexMatchTimeoutException)
+                    {
+                        // A first match on a busy machine can outrun the timeout; it is compiled all the same.
+                    }
                 }
 
                 LogWarm(library.Patterns.Count);

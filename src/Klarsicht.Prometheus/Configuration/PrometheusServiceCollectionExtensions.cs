@@ -23,29 +23,32 @@ public static class PrometheusServiceCollectionExtensions
         services.AddOptions<PrometheusOptions>().Bind(configuration.GetSection(PrometheusOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PrometheusOptions>, PrometheusOptionsValidator>();
 
-        var configured = configuration.GetSection(PrometheusOptions.Section).Get<PrometheusOptions>() ?? new PrometheusOptions();
-        if (!configured.IsConfigured)
-        {
-            services.AddSingleton<IMetricsCollector, UnconfiguredMetricsCollector>();
-            return services;
-        }
-
+        // Decided when the collector is first resolved, not here: hosts (and tests) may add configuration
+        // sources after registration.
         services.AddTransient<PrometheusAuthHandler>();
         // Refit 16 builds clients from the source-generated stubs; AddRefitClient would need the Refit.Reflection package.
         services.AddRefitGeneratedClient<IPrometheusApi>(PrometheusJsonContext.Default)
             .ConfigureHttpClient((provider, client) =>
             {
                 var options = provider.GetRequiredService<IOptions<PrometheusOptions>>().Value;
-                client.BaseAddress = options.Url;
+                if (options.IsConfigured)
+                {
+                    client.BaseAddress = options.Url;
+                }
+
                 // The per-query deadline and the resilience timeouts govern; this is only a backstop.
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
             .ConfigurePrimaryHttpMessageHandler(provider => PrimaryHandler(provider.GetRequiredService<IOptions<PrometheusOptions>>().Value))
             .AddHttpMessageHandler<PrometheusAuthHandler>()
-            .AddStandardResilienceHandler(resilience => ConfigureResilience(resilience, configured.QueryTimeout));
+            .AddStandardResilienceHandler()
+            // Bound directly, not through IOptions: an invalid value must fail once, in the options validator.
+            .Configure(resilience => ConfigureResilience(resilience, (configuration.GetSection(PrometheusOptions.Section).Get<PrometheusOptions>() ?? new PrometheusOptions()).QueryTimeout));
 
         services.AddSingleton<PrometheusMetricsCollector>();
-        services.AddSingleton<IMetricsCollector>(provider => provider.GetRequiredService<PrometheusMetricsCollector>());
+        services.AddSingleton<IMetricsCollector>(provider => provider.GetRequiredService<IOptions<PrometheusOptions>>().Value.IsConfigured
+            ? provider.GetRequiredService<PrometheusMetricsCollector>()
+            : new UnconfiguredMetricsCollector());
         return services;
     }
 

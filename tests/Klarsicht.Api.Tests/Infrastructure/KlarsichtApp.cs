@@ -58,6 +58,11 @@ public sealed class KlarsichtApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(_settings));
+        foreach (var (key, value) in _settings)
+        {
+            // Also as host settings, so code that reads configuration while registering services sees them.
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureTestServices(services =>
             services.AddSingleton<IKubernetes>(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = Kube.BaseUrl })));
     }

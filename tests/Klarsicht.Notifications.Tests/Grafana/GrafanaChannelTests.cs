@@ -1,3 +1,4 @@
+using Klarsicht.Testing.Http;
 using System.Text.Json;
 using Klarsicht.Notifications.Delivery;
 using Klarsicht.Notifications.Tests.Infrastructure;

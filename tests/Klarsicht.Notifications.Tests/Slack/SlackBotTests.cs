@@ -1,3 +1,4 @@
+using Klarsicht.Testing.Http;
 using Klarsicht.Notifications.Delivery;
 using Klarsicht.Notifications.Tests.Infrastructure;
 

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Klarsicht.Notifications.Tests.Infrastructure;
+namespace Klarsicht.Testing.Http;
 
 public sealed record ReceivedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body)
 {
@@ -24,7 +24,7 @@ public sealed class Receiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedRequest> Requests => requests.ToArray();
 
-    public ReceivedRequest Single => Assert.Single(requests);
+    public ReceivedRequest Single => requests.Single();
 
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
 

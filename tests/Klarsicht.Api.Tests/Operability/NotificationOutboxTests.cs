@@ -1,0 +1,100 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Klarsicht.Api.Tests.Infrastructure;
+using Klarsicht.Api.Webhooks;
+using Klarsicht.Core.Rcas;
+using Klarsicht.Testing.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace Klarsicht.Api.Tests.Operability;
+
+public sealed class NotificationOutboxTests
+{
+    [Fact]
+    public async Task CompletedRca_IsPostedOnceToSlackAndGrafana_RetryingA429AfterItsRetryAfter()
+    {
+        var slackCalls = 0;
+        await using var slack = await Receiver.StartAsync(async (_, context) =>
+        {
+            context.Response.ContentType = "application/json";
+            if (Interlocked.Increment(ref slackCalls) == 1)
+            {
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = "1";
+                await context.Response.WriteAsync("{\"ok\":false,\"error\":\"ratelimited\"}");
+                return;
+            }
+
+            await context.Response.WriteAsync("{\"ok\":true,\"channel\":\"C1\",\"ts\":\"1789010123.456789\"}");
+        });
+        await using var grafana = await Receiver.StartAsync(200, "{\"message\":\"Annotation added\",\"id\":7}");
+        await using var app = await KlarsichtApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Klarsicht:Slack:BotToken"] = "xoxb-test-token-0123456789",
+            ["Klarsicht:Slack:Channel"] = "C1",
+            ["Klarsicht:Slack:ApiUrl"] = slack.Url("api"),
+            ["Klarsicht:Grafana:Url"] = grafana.BaseUri.ToString(),
+            ["Klarsicht:Grafana:Token"] = "glsa_test_token_0123456789",
+            ["Klarsicht:Api:PublicUrl"] = "https://klarsicht.example.com/",
+        });
+        var client = app.CreateClient();
+        var response = await client.PostAsync("/api/v1/webhooks/grafana", KlarsichtApp.JsonBody(KlarsichtApp.Payload("grafana-firing.json")));
+        var id = Assert.Single((await response.Content.ReadFromJsonAsync<IntakeResponse>(KlarsichtApp.Json))!.Investigations).Id;
+        await app.WaitForRcaAsync(client, id);
+
+        var rca = await WaitAsync(client, id, r => r.Notifications.Count == 2 && r.Notifications.All(n => n.Status == "sent"));
+        Assert.Equal(2, rca.Notifications.Single(n => n.Channel == "slack").Attempts);
+        Assert.Equal(1, rca.Notifications.Single(n => n.Channel == "grafana").Attempts);
+        Assert.Equal(2, slack.Requests.Count);
+        var post = slack.Requests[^1];
+        Assert.Equal("Bearer xoxb-test-token-0123456789", post.Header("Authorization"));
+        Assert.EndsWith("/api/chat.postMessage", post.Path, StringComparison.Ordinal);
+        Assert.Contains("https://klarsicht.example.com/api/v1/rcas/" + id, post.Body, StringComparison.Ordinal);
+
+        var annotation = JsonNode.Parse(Assert.Single(grafana.Requests).Body)!;
+        Assert.Equal("k8s-pods", (string?)annotation["dashboardUID"]);
+        Assert.Equal(4, (long)annotation["panelId"]!);
+        Assert.Contains("klarsicht", annotation["tags"]!.AsArray().Select(t => (string?)t));
+
+        // A restart neither loses nor repeats a message: nothing more is sent afterwards.
+        await Task.Delay(1500);
+        Assert.Equal(2, slack.Requests.Count);
+        Assert.Single(grafana.Requests);
+    }
+
+    [Fact]
+    public async Task PermanentSlackError_IsRecordedOnTheRca_WithoutRetrying()
+    {
+        await using var slack = await Receiver.StartAsync(200, "{\"ok\":false,\"error\":\"channel_not_found\"}");
+        await using var app = await KlarsichtApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Klarsicht:Slack:BotToken"] = "xoxb-test-token-0123456789",
+            ["Klarsicht:Slack:Channel"] = "C404",
+            ["Klarsicht:Slack:ApiUrl"] = slack.Url("api"),
+        });
+        var client = app.CreateClient();
+        var response = await client.PostAsync("/api/v1/webhooks/alertmanager", KlarsichtApp.JsonBody(KlarsichtApp.Payload("alertmanager-crashloop.json")));
+        var id = Assert.Single((await response.Content.ReadFromJsonAsync<IntakeResponse>(KlarsichtApp.Json))!.Investigations).Id;
+        var rca = await WaitAsync(client, id, r => r.Notifications.Any(n => n.Status == "failed"));
+        var slackState = Assert.Single(rca.Notifications);
+        Assert.Equal(1, slackState.Attempts);
+        Assert.Contains("channel_not_found", slackState.LastError, StringComparison.Ordinal);
+        Assert.Single(slack.Requests);
+    }
+
+    private static async Task<Rca> WaitAsync(HttpClient client, string id, Func<Rca, bool> done)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var rca = (await client.GetFromJsonAsync<Rca>($"/api/v1/rcas/{id}", KlarsichtApp.Json))!;
+            if (done(rca) || DateTime.UtcNow > until)
+            {
+                Assert.True(done(rca), $"timed out; notifications: {string.Join(", ", rca.Notifications)}");
+                return rca;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
