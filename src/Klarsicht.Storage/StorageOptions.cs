@@ -20,5 +20,12 @@ public sealed class StorageOptions
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long after an investigation completes new alerts for the same workload still join it instead of
+    /// opening another: the tail of an alert storm is the same incident, not a new one.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan JoinWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     public bool IsPostgres => Provider.StartsWith("postgres", StringComparison.OrdinalIgnoreCase);
 }

@@ -26,8 +26,8 @@ public static class StorageServiceCollectionExtensions
                 : options.IsPostgres ? throw new OptionsValidationException("ConnectionStrings:Klarsicht", typeof(StorageOptions), ["ConnectionStrings:Klarsicht is required when Klarsicht:Storage:Provider is postgres."]) : DefaultSqlite;
             SchemaMigrator.Migrate(options, connectionString);
             return options.IsPostgres
-                ? new PostgresInvestigationStore(NpgsqlDataSource.Create(connectionString))
-                : new SqliteInvestigationStore(connectionString);
+                ? new PostgresInvestigationStore(NpgsqlDataSource.Create(connectionString), options.JoinWindow)
+                : new SqliteInvestigationStore(connectionString, options.JoinWindow);
         });
         return services;
     }

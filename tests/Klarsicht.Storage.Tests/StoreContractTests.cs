@@ -37,7 +37,7 @@ public abstract class StoreContractTests
     }
 
     [Fact]
-    public async Task Accept_OtherAlertSameTarget_JoinsWhileOpen_ButNotAfterCompletion()
+    public async Task Accept_OtherAlertSameTarget_JoinsWhileOpenOrJustCompleted_ButNotLater()
     {
         var store = CreateStore();
         var first = (await store.AcceptAsync([Item("fp1", "shop/Deployment/api")], T0, default))[0]!;
@@ -46,7 +46,9 @@ public abstract class StoreContractTests
 
         var claimed = await store.ClaimAsync("a", T0, TimeSpan.FromMinutes(1), default);
         await store.CompleteAsync(claimed!.Id, "a", Diagnosis(), [], T0, default);
-        var later = (await store.AcceptAsync([Item("fp3", "shop/Deployment/api")], T0.AddMinutes(1), default))[0]!;
+        var tail = (await store.AcceptAsync([Item("fp3", "shop/Deployment/api")], T0.AddMinutes(1), default))[0]!;
+        Assert.Equal(first.Id, tail.Id);
+        var later = (await store.AcceptAsync([Item("fp4", "shop/Deployment/api")], T0.AddMinutes(6), default))[0]!;
         Assert.NotEqual(first.Id, later.Id);
     }
 

@@ -7,11 +7,12 @@ namespace Klarsicht.Api.Investigations;
 /// Loads and runs the log-pattern library once in the background at startup, so the first investigation
 /// does not pay for compiling and JIT-ing a hundred regexes. Readiness does not wait for it.
 /// </summary>
-public sealed partial class EngineWarmup(ILogger<EngineWarmup> logger) : IHostedService
+public sealed partial class EngineWarmup(IHostApplicationLifetime lifetime, ILogger<EngineWarmup> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _ = Task.Run(() =>
+        // After the host is listening: on a small machine the warm-up would otherwise compete with startup.
+        lifetime.ApplicationStarted.Register(() => _ = Task.Run(() =>
         {
             try
             {
@@ -34,7 +35,7 @@ public sealed partial class EngineWarmup(ILogger<EngineWarmup> logger) : IHosted
             {
                 LogFailed(e);
             }
-        }, CancellationToken.None);
+        }, CancellationToken.None));
         return Task.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using k8s;
 using k8s.Models;
@@ -291,9 +292,17 @@ public sealed class KubernetesClusterCollector(IKubernetes client, IOptions<Kube
                 pod.Metadata.Name, pod.Metadata.NamespaceProperty, container: container, previous: previous,
                 tailLines: _options.LogTailLines, limitBytes: _options.LogLimitBytes, cancellationToken: ct).ConfigureAwait(false);
             using var reader = new StreamReader(stream, Encoding.UTF8);
-            var buffer = new char[_options.LogLimitBytes];
-            var read = await reader.ReadBlockAsync(buffer.AsMemory(), ct).ConfigureAwait(false);
-            return new string(buffer, 0, read);
+            // Rented: a fresh 256 KiB buffer per log read would land on the large-object heap every time.
+            var buffer = ArrayPool<char>.Shared.Rent(_options.LogLimitBytes);
+            try
+            {
+                var read = await reader.ReadBlockAsync(buffer.AsMemory(0, _options.LogLimitBytes), ct).ConfigureAwait(false);
+                return new string(buffer, 0, read);
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(buffer);
+            }
         }).ConfigureAwait(false);
         if (text is null)
         {

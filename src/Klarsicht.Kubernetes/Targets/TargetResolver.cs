@@ -12,12 +12,6 @@ namespace Klarsicht.Kubernetes.Targets;
 /// </summary>
 internal static partial class TargetResolver
 {
-    [GeneratedRegex(@"^(?<name>.+)-[a-z0-9]{6,10}-[a-z0-9]{5}$", RegexOptions.CultureInvariant)]
-    private static partial Regex DeploymentPod();
-
-    [GeneratedRegex(@"^(?<name>.+)-\d+$", RegexOptions.CultureInvariant)]
-    private static partial Regex StatefulSetPod();
-
     [GeneratedRegex(@"^(?<name>.+)-[a-z0-9]{5}$", RegexOptions.CultureInvariant)]
     private static partial Regex DaemonSetOrJobPod();
 
@@ -161,14 +155,9 @@ internal static partial class TargetResolver
             yield return (query.WorkloadKind ?? "Deployment", named);
         }
 
-        if (DeploymentPod().Match(podName) is { Success: true } d)
+        if (TargetKey.GuessWorkload(podName) is { } guess)
         {
-            yield return ("Deployment", d.Groups["name"].Value);
-        }
-
-        if (StatefulSetPod().Match(podName) is { Success: true } s)
-        {
-            yield return ("StatefulSet", s.Groups["name"].Value);
+            yield return guess;
         }
 
         if (DaemonSetOrJobPod().Match(podName) is { Success: true } ds)

@@ -1,4 +1,3 @@
-using Klarsicht.Core.Rcas;
 using Klarsicht.Notifications.Delivery;
 using Microsoft.Extensions.Options;
 
@@ -30,20 +29,7 @@ internal sealed class GrafanaOptionsValidator : IValidateOptions<GrafanaOptions>
             errors.Add($"{Prefix}:OrgId must be positive.");
         }
 
-        if (options.MinimumConfidence is < 0 or > 1 || double.IsNaN(options.MinimumConfidence))
-        {
-            errors.Add($"{Prefix}:MinimumConfidence must be between 0 and 1.");
-        }
-
-        if (options.Timeout <= TimeSpan.Zero)
-        {
-            errors.Add($"{Prefix}:Timeout must be positive.");
-        }
-
-        foreach (var category in options.Categories.Where(c => !Categories.IsKnown(c)))
-        {
-            errors.Add($"{Prefix}:Categories: '{category}' is not a taxonomy category id.");
-        }
+        ChannelFilterRules.Check(Prefix, options.MinimumConfidence, options.Timeout, options.Categories, errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -8,7 +8,7 @@ namespace Klarsicht.Storage.Investigations;
 /// PostgreSQL, for several replicas sharing the work: claims skip rows another replica holds
 /// (FOR UPDATE SKIP LOCKED) and leases let a survivor take over a dead replica's investigation.
 /// </summary>
-public sealed class PostgresInvestigationStore(NpgsqlDataSource dataSource) : SqlInvestigationStore
+public sealed class PostgresInvestigationStore(NpgsqlDataSource dataSource, TimeSpan? joinWindow = null) : SqlInvestigationStore(joinWindow ?? TimeSpan.FromMinutes(5))
 {
     protected override string ClaimSuffix => "FOR UPDATE SKIP LOCKED";
 

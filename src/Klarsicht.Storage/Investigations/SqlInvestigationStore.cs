@@ -11,7 +11,7 @@ namespace Klarsicht.Storage.Investigations;
 /// dialects differ only in how a writer takes its lock (<see cref="BeginWriteAsync"/>) and how a claim
 /// skips rows another replica holds (<see cref="ClaimSuffix"/>).
 /// </summary>
-public abstract class SqlInvestigationStore : IInvestigationStore
+public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigationStore
 {
     private const string Pending = RcaStatus.Pending;
     private const string Running = RcaStatus.Running;
@@ -39,14 +39,14 @@ public abstract class SqlInvestigationStore : IInvestigationStore
         foreach (var item in items)
         {
             await LockTargetAsync(connection, tx, item.TargetKey).ConfigureAwait(false);
-            outcomes.Add(await AcceptOneAsync(connection, tx, item, ms).ConfigureAwait(false));
+            outcomes.Add(await AcceptOneAsync(connection, tx, item, ms, (long)joinWindow.TotalMilliseconds).ConfigureAwait(false));
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return outcomes;
     }
 
-    private static async Task<IntakeOutcome?> AcceptOneAsync(DbConnection connection, DbTransaction tx, IntakeItem item, long now)
+    private static async Task<IntakeOutcome?> AcceptOneAsync(DbConnection connection, DbTransaction tx, IntakeItem item, long now, long joinWindowMs)
     {
         var alert = item.Request.Alert;
         if (alert is not null)
@@ -106,8 +106,12 @@ public abstract class SqlInvestigationStore : IInvestigationStore
         }
 
         var open = await connection.QueryFirstOrDefaultAsync<(string Id, string Status)>(
-            "SELECT id, status FROM investigations WHERE target_key = @key AND status IN ('pending', 'running') ORDER BY received_at LIMIT 1",
-            new { key = item.TargetKey }, tx).ConfigureAwait(false);
+            """
+            SELECT id, status FROM investigations
+            WHERE target_key = @key AND (status IN ('pending', 'running') OR (status = 'completed' AND completed_at >= @joinSince AND alert_status = 'firing'))
+            ORDER BY received_at DESC LIMIT 1
+            """,
+            new { key = item.TargetKey, joinSince = now - joinWindowMs }, tx).ConfigureAwait(false);
         string id;
         string status;
         bool deduplicated;

@@ -8,9 +8,9 @@ namespace Klarsicht.Storage.Investigations;
 /// SQLite in WAL mode: one writer at a time (BEGIN IMMEDIATE), readers never blocked. synchronous=NORMAL
 /// survives a process kill, which is the durability the intake promises.
 /// </summary>
-public sealed class SqliteInvestigationStore(string connectionString) : SqlInvestigationStore
+public sealed class SqliteInvestigationStore(string connectionString, TimeSpan? joinWindow = null) : SqlInvestigationStore(joinWindow ?? TimeSpan.FromMinutes(5))
 {
-    private readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = 30 }.ToString();
+    private readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = 30, ForeignKeys = true }.ToString();
 
     protected override string ClaimSuffix => string.Empty;
 
@@ -19,7 +19,8 @@ public sealed class SqliteInvestigationStore(string connectionString) : SqlInves
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+        // journal_mode=WAL is a property of the database file, set once by the migrator; synchronous is per connection.
+        pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
         await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }

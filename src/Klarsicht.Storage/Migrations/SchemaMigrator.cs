@@ -38,5 +38,15 @@ public static class SchemaMigrator
         {
             throw new InvalidOperationException($"Database migration failed at {result.ErrorScript?.Name}: {result.Error?.Message}", result.Error);
         }
+
+        if (!options.IsPostgres)
+        {
+            // WAL lets readers run beside the single writer; it is stored in the database file, so once is enough.
+            using var connection = new SqliteConnection(connectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL;";
+            command.ExecuteNonQuery();
+        }
     }
 }

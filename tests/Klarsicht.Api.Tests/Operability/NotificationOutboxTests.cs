@@ -82,6 +82,35 @@ public sealed class NotificationOutboxTests
         Assert.Single(slack.Requests);
     }
 
+    [Fact]
+    public async Task ResolvedAlert_AfterTheRcaWasPosted_IsAReplyInItsSlackThread()
+    {
+        await using var slack = await Receiver.StartAsync(200, "{\"ok\":true,\"channel\":\"C1\",\"ts\":\"1789010123.456789\"}");
+        await using var app = await KlarsichtApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Klarsicht:Slack:BotToken"] = "xoxb-test-token-0123456789",
+            ["Klarsicht:Slack:Channel"] = "C1",
+            ["Klarsicht:Slack:ApiUrl"] = slack.Url("api"),
+        });
+        var client = app.CreateClient();
+        var response = await client.PostAsync("/api/v1/webhooks/alertmanager", KlarsichtApp.JsonBody(KlarsichtApp.Payload("alertmanager-crashloop.json")));
+        var id = Assert.Single((await response.Content.ReadFromJsonAsync<IntakeResponse>(KlarsichtApp.Json))!.Investigations).Id;
+        await WaitAsync(client, id, r => r.Notifications.Any(n => n.Status == "sent"));
+
+        await client.PostAsync("/api/v1/webhooks/alertmanager", KlarsichtApp.JsonBody(KlarsichtApp.Payload("alertmanager-resolved.json")));
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (slack.Requests.Count < 2 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(2, slack.Requests.Count);
+        var reply = JsonNode.Parse(slack.Requests[1].Body)!;
+        Assert.Equal("1789010123.456789", (string?)reply["thread_ts"]);
+        Assert.Equal("C1", (string?)reply["channel"]);
+        Assert.Equal("resolved", (await client.GetFromJsonAsync<Rca>($"/api/v1/rcas/{id}", KlarsichtApp.Json))!.Alert!.Status);
+    }
+
     private static async Task<Rca> WaitAsync(HttpClient client, string id, Func<Rca, bool> done)
     {
         var until = DateTime.UtcNow.AddSeconds(30);

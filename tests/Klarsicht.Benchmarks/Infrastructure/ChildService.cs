@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Klarsicht.Testing.Prometheus;
+
+namespace Klarsicht.Benchmarks.Infrastructure;
+
+/// <summary>
+/// The built service (src/Klarsicht.Api/bin/Release/net10.0/Klarsicht.Api.dll) as a child process, configured by
+/// environment variables as the contract describes, so its working set and start time are its own.
+/// </summary>
+internal sealed class ChildService : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ChildService(Process process, Uri baseUrl, Stopwatch started)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        Started = started;
+    }
+
+    public Uri BaseUrl { get; }
+
+    public int Pid => _process.Id;
+
+    /// <summary>Running since the process was started.</summary>
+    public Stopwatch Started { get; }
+
+    public long WorkingSet => Stats.Rss(_process.Id);
+
+    public static string Dll()
+    {
+        var configured = Environment.GetEnvironmentVariable("KLARSICHT_API_DLL");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return configured;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "Klarsicht.Api", "bin", "Release", "net10.0", "Klarsicht.Api.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("Klarsicht.Api.dll (Release) not found: run `dotnet build -c Release src/Klarsicht.Api` or set KLARSICHT_API_DLL.");
+    }
+
+    /// <summary>Starts the service; does not wait for it (see <see cref="WaitReadyAsync"/>).</summary>
+    public static ChildService Start(IDictionary<string, string?> environment)
+    {
+        var port = PrometheusTestServer.FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(Dll())!,
+        };
+        info.ArgumentList.Add(Dll());
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add($"http://127.0.0.1:{port}");
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["DOTNET_gcServer"] = null;
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var clock = Stopwatch.StartNew();
+        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null && Environment.GetEnvironmentVariable("KLARSICHT_BENCH_VERBOSE") == "1")
+            {
+                Console.Error.WriteLine(e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new ChildService(process, new Uri($"http://127.0.0.1:{port}/"), clock);
+    }
+
+    /// <summary>Polls /healthz until 200 (the host is up and listening); returns the time since process start.</summary>
+    public Task<TimeSpan> WaitHealthyAsync(TimeSpan timeout) => WaitAsync("healthz", timeout);
+
+    /// <summary>Polls /readyz until 200; returns the time since process start.</summary>
+    public Task<TimeSpan> WaitReadyAsync(TimeSpan timeout) => WaitAsync("readyz", timeout);
+
+    private async Task<TimeSpan> WaitAsync(string path, TimeSpan timeout)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+        while (Started.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"the service exited with code {_process.ExitCode}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri(BaseUrl, path));
+                if (response.IsSuccessStatusCode)
+                {
+                    return Started.Elapsed;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(5);
+        }
+
+        throw new TimeoutException($"/{path} did not answer 200 within {timeout.TotalSeconds:0} s");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await _process.WaitForExitAsync(cts.Token);
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or OperationCanceledException)
+        {
+            // Already gone, or did not die in time.
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+}
