@@ -28,6 +28,7 @@ public sealed partial class KustomizeTests(ITestOutputHelper output)
         ["ReplicaSet"] = ("apps", "replicasets"),
         ["StatefulSet"] = ("apps", "statefulsets"),
         ["DaemonSet"] = ("apps", "daemonsets"),
+        ["ControllerRevision"] = ("apps", "controllerrevisions"),
         ["Job"] = ("batch", "jobs"),
         ["CronJob"] = ("batch", "cronjobs"),
     };

@@ -54,17 +54,24 @@ internal sealed class OwnerCollector(IKubernetes client)
             {
                 var ssEvents = calls.TryAsync("events", ct => client.CoreV1.ListNamespacedEventAsync(ns, fieldSelector: $"involvedObject.name={owner.Name}", cancellationToken: ct));
                 var ss = calls.TryAsync("statefulset", ct => client.AppsV1.ReadNamespacedStatefulSetAsync(owner.Name, ns, cancellationToken: ct));
-                await Task.WhenAll(ssEvents, ss).ConfigureAwait(false);
+                var revisions = RevisionsAsync(pod, calls);
+                await Task.WhenAll(ssEvents, ss, revisions).ConfigureAwait(false);
                 events.AddRange(ssEvents.Result?.Items.Select(ObjectMapper.Event) ?? []);
                 return ss.Result is { } s
-                    ? (ObjectMapper.Workload("StatefulSet", s.Metadata, s.Spec?.Replicas, s.Status?.ReadyReplicas, s.Status?.AvailableReplicas, null, null), events)
+                    ? (ObjectMapper.Workload("StatefulSet", s.Metadata, s.Spec?.Replicas, s.Status?.ReadyReplicas, s.Status?.AvailableReplicas, null,
+                        ControllerRevisions.Rollout(revisions.Result?.Items ?? [], "StatefulSet", s.Metadata.Name, s.Status?.UpdateRevision)), events)
                     : (null, events);
             }
 
             case "DaemonSet":
             {
-                var ds = await calls.TryAsync("daemonset", ct => client.AppsV1.ReadNamespacedDaemonSetAsync(owner.Name, ns, cancellationToken: ct)).ConfigureAwait(false);
-                return ds is null ? (null, events) : (ObjectMapper.Workload("DaemonSet", ds.Metadata, ds.Status?.DesiredNumberScheduled, ds.Status?.NumberReady, ds.Status?.NumberAvailable, null, null), events);
+                var ds = calls.TryAsync("daemonset", ct => client.AppsV1.ReadNamespacedDaemonSetAsync(owner.Name, ns, cancellationToken: ct));
+                var revisions = RevisionsAsync(pod, calls);
+                await Task.WhenAll(ds, revisions).ConfigureAwait(false);
+                return ds.Result is not { } d
+                    ? (null, events)
+                    : (ObjectMapper.Workload("DaemonSet", d.Metadata, d.Status?.DesiredNumberScheduled, d.Status?.NumberReady, d.Status?.NumberAvailable, null,
+                        ControllerRevisions.Rollout(revisions.Result?.Items ?? [], "DaemonSet", d.Metadata.Name, null)), events);
             }
 
             case "Job":
@@ -120,4 +127,9 @@ internal sealed class OwnerCollector(IKubernetes client)
         var copy = new V1LabelSelector { MatchExpressions = selector.MatchExpressions, MatchLabels = selector.MatchLabels?.Where(kv => kv.Key != "pod-template-hash").ToDictionary(kv => kv.Key, kv => kv.Value) };
         return TargetResolver.Selector(copy);
     }
+
+    private Task<V1ControllerRevisionList?> RevisionsAsync(V1Pod pod, KubeCalls calls) =>
+        ControllerRevisions.SelectorFromPod(pod) is { } selector
+            ? calls.TryAsync("controllerrevisions", ct => client.AppsV1.ListNamespacedControllerRevisionAsync(pod.Metadata.NamespaceProperty, labelSelector: selector, cancellationToken: ct))
+            : Task.FromResult<V1ControllerRevisionList?>(null);
 }
