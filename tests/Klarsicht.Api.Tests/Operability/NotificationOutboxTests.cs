@@ -111,6 +111,39 @@ public sealed class NotificationOutboxTests
         Assert.Equal("resolved", (await client.GetFromJsonAsync<Rca>($"/api/v1/rcas/{id}", KlarsichtApp.Json))!.Alert!.Status);
     }
 
+    [Fact]
+    public async Task Restart_WithAMessageStillQueued_SendsItOnce_AndNothingAlreadySentAgain()
+    {
+        // Host A completes two RCAs; Slack is down, so their messages stay queued for retry.
+        var kube = await Klarsicht.FakeKube.Hosting.FakeKubeServer.StartAsync(new Klarsicht.FakeKube.Hosting.FakeKubeOptions { CorpusDirectories = [Path.Combine(AppContext.BaseDirectory, "Corpus")], Offset = TimeSpan.Zero });
+        var down = Klarsicht.Testing.Prometheus.PrometheusStub.DownUrl().ToString();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Klarsicht:Slack:BotToken"] = "xoxb-test-token-0123456789",
+            ["Klarsicht:Slack:Channel"] = "C1",
+            ["Klarsicht:Slack:ApiUrl"] = down,
+        };
+        var first = await KlarsichtApp.StartAsync(settings, kube: kube);
+        var client = first.CreateClient();
+        var crash = (await (await client.PostAsync("/api/v1/webhooks/alertmanager", KlarsichtApp.JsonBody(KlarsichtApp.Payload("alertmanager-crashloop.json")))).Content.ReadFromJsonAsync<IntakeResponse>(KlarsichtApp.Json))!.Investigations[0].Id;
+        var manual = (await (await client.PostAsJsonAsync("/api/v1/investigations", new { @namespace = "shop-t1", pod = "checkout-worker-5b6c7d8e9f-q4w8z" })).Content.ReadFromJsonAsync<InvestigationCreated>(KlarsichtApp.Json))!.Id;
+        await WaitAsync(client, crash, r => r.Notifications.Any(n => n.Attempts >= 1 && n.LastError is not null));
+        await WaitAsync(client, manual, r => r.Notifications.Any(n => n.Attempts >= 1 && n.LastError is not null));
+        var directory = first.DataDirectory;
+        await ((Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>)first).DisposeAsync();
+
+        // Host B on the same database, with Slack back: each queued message is sent exactly once.
+        await using var slack = await Receiver.StartAsync(200, "{\"ok\":true,\"channel\":\"C1\",\"ts\":\"1.0\"}");
+        settings["Klarsicht:Slack:ApiUrl"] = slack.Url("api");
+        await using var second = await KlarsichtApp.StartAsync(settings, dataDirectory: directory, kube: kube);
+        var secondClient = second.CreateClient();
+        await WaitAsync(secondClient, crash, r => r.Notifications.All(n => n.Status == "sent"));
+        await WaitAsync(secondClient, manual, r => r.Notifications.All(n => n.Status == "sent"));
+        await Task.Delay(2500);
+        Assert.Equal(2, slack.Requests.Count);
+        Assert.Equal(2, slack.Requests.Select(r => JsonNode.Parse(r.Body)!["text"]!.GetValue<string>()).Distinct().Count());
+    }
+
     private static async Task<Rca> WaitAsync(HttpClient client, string id, Func<Rca, bool> done)
     {
         var until = DateTime.UtcNow.AddSeconds(30);
