@@ -83,43 +83,31 @@ public sealed class KubernetesClusterCollector : IClusterCollector
         focus ??= FailingPodPicker.FocusContainer(pod, null);
         var nodeName = pod.Spec?.NodeName;
 
+        // Everything that does not depend on another call starts now; the dependent steps (node → pods on a
+        // troubled node, services and logs → dependencies) chain inside their own tasks, so no step waits for an
+        // unrelated one.
         var owner = _owners.CollectAsync(pod, calls);
         var events = calls.TryAsync("events", ct => client.CoreV1.ListNamespacedEventAsync(ns, fieldSelector: $"involvedObject.name={name}", cancellationToken: ct));
         var logs = _logs.CollectAsync(pod, focus, calls);
-        var node = nodeName is null ? Task.FromResult<V1Node?>(null) : calls.TryAsync("node", ct => client.CoreV1.ReadNodeAsync(nodeName, cancellationToken: ct));
-        var nodeEvents = nodeName is null ? Task.FromResult<Corev1EventList?>(null)
-            : calls.TryAsync("node events", ct => client.CoreV1.ListNamespacedEventAsync("default", fieldSelector: $"involvedObject.kind=Node,involvedObject.name={nodeName}", cancellationToken: ct));
+        var node = _nodes.CollectAsync(nodeName, calls);
         var claims = _volumes.CollectAsync(pod, calls);
-        var services = depth < _options.DependencyDepth
-            ? calls.TryAsync("services", ct => client.CoreV1.ListNamespacedServiceAsync(ns, cancellationToken: ct))
-            : Task.FromResult<V1ServiceList?>(null);
-        var relatedNodes = pod.Status?.Phase == "Pending" && nodeName is null
-            ? calls.TryAsync("nodes", ct => client.CoreV1.ListNodeAsync(cancellationToken: ct))
-            : Task.FromResult<V1NodeList?>(null);
+        var related = pod.Status?.Phase == "Pending" && nodeName is null
+            ? _nodes.TroubledNodesAsync(calls)
+            : Task.FromResult<(List<NodeFacts> Nodes, List<EventFact> Events)>(([], []));
         var siblingPods = siblings.Count > 0 || pod.Metadata.Labels?.TryGetValue("pod-template-hash", out _) != true
             ? Task.FromResult<V1PodList?>(null)
             : calls.TryAsync("sibling pods", ct => client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: $"pod-template-hash={pod.Metadata.Labels["pod-template-hash"]}", cancellationToken: ct));
+        var dependencies = depth < _options.DependencyDepth ? DependenciesAsync() : Task.FromResult<List<DependencyEvidence>>([]);
 
-        await Task.WhenAll(owner, events, logs, node, nodeEvents, claims, services, relatedNodes, siblingPods).ConfigureAwait(false);
+        await Task.WhenAll(owner, events, logs, node, claims, related, siblingPods, dependencies).ConfigureAwait(false);
 
         var (workload, ownerEvents) = owner.Result;
         var allEvents = new List<EventFact>();
         allEvents.AddRange(events.Result?.Items.Select(ObjectMapper.Event) ?? []);
         allEvents.AddRange(ownerEvents);
-        allEvents.AddRange(nodeEvents.Result?.Items.Select(ObjectMapper.Event) ?? []);
+        allEvents.AddRange(node.Result.Events);
         allEvents.AddRange(claims.Result.Events);
-
-        var nodeFacts = node.Result is { } n ? await _nodes.FactsAsync(n, calls).ConfigureAwait(false) : null;
-        var related = relatedNodes.Result?.Items
-            .Where(x => x.Status?.Conditions?.Any(c => (c.Type == "Ready" && c.Status != "True") || (c.Type != "Ready" && c.Status == "True" && c.Type.EndsWith("Pressure", StringComparison.Ordinal))) == true)
-            .Select(x => ObjectMapper.Node(x, 0, []))
-            .ToList() ?? [];
-        if (related.Count > 0)
-        {
-            var names = related.Select(r => r.Name).ToList();
-            var relatedEvents = await Task.WhenAll(names.Select(nn => calls.TryAsync("node events", ct => client.CoreV1.ListNamespacedEventAsync("default", fieldSelector: $"involvedObject.kind=Node,involvedObject.name={nn}", cancellationToken: ct)))).ConfigureAwait(false);
-            allEvents.AddRange(relatedEvents.SelectMany(e => e?.Items.Select(ObjectMapper.Event) ?? []));
-        }
+        allEvents.AddRange(related.Result.Events);
 
         var podFacts = PodMapper.Map(pod);
         var siblingList = siblings.Count > 0 ? siblings : siblingPods.Result?.Items.ToList() ?? [];
@@ -127,9 +115,6 @@ public sealed class KubernetesClusterCollector : IClusterCollector
             ? SiblingFacts.None
             : new SiblingFacts(siblingList.Count, siblingList.Count(FailingPodPicker.IsFailing), siblingList.Where(FailingPodPicker.IsFailing).Select(p => p.Metadata.Name).Order(StringComparer.Ordinal).ToList());
 
-        var dependencies = depth < _options.DependencyDepth && services.Result is { } serviceList
-            ? await _dependencies.CollectAsync(pod, logs.Result, serviceList, depth, visited, calls, (p, s, d, v, c) => CollectPodAsync(p, null, s, d, v, c)).ConfigureAwait(false)
-            : [];
 
         return new SubjectEvidence(
             podFacts.Ref,
@@ -139,12 +124,20 @@ public sealed class KubernetesClusterCollector : IClusterCollector
             null,
             allEvents.OrderByDescending(e => e.LastSeen ?? e.FirstSeen).ThenBy(e => e.Reason, StringComparer.Ordinal).ToList(),
             logs.Result,
-            nodeFacts,
-            related,
+            node.Result.Facts,
+            related.Result.Nodes,
             claims.Result.Claims,
             [],
-            dependencies,
+            dependencies.Result,
             siblingFacts);
+
+        async Task<List<DependencyEvidence>> DependenciesAsync()
+        {
+            var services = await calls.TryAsync("services", ct => client.CoreV1.ListNamespacedServiceAsync(ns, cancellationToken: ct)).ConfigureAwait(false);
+            return services is null
+                ? []
+                : await _dependencies.CollectAsync(pod, await logs.ConfigureAwait(false), services, depth, visited, calls, (p, s, d, v, c) => CollectPodAsync(p, null, s, d, v, c)).ConfigureAwait(false);
+        }
     }
 
 }
