@@ -47,6 +47,8 @@ public sealed class ReplayEnvironment : IAsyncDisposable
             var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
             {
                 ["Klarsicht:Investigations:PollInterval"] = "00:00:00.100",
+                // Every replayed alert is its own incident: a repeated pass must not join the previous pass's RCAs.
+                ["Klarsicht:Storage:JoinWindow"] = "00:00:00",
             };
             if (prometheus is not null)
             {
