@@ -72,8 +72,15 @@ public sealed class KubernetesClusterCollector : IClusterCollector
             subject = null;
         }
 
-        return new ClusterEvidence(subject, calls.Gaps);
+        return new ClusterEvidence(subject is null ? null : WithinWindow(subject, since), calls.Gaps);
     }
+
+    // Events older than the investigation window are history, not evidence (events with no time are kept).
+    private static SubjectEvidence WithinWindow(SubjectEvidence subject, DateTimeOffset since) => subject with
+    {
+        Events = subject.Events.Where(e => (e.LastSeen ?? e.FirstSeen) is not { } at || at >= since).ToList(),
+        Dependencies = subject.Dependencies.Select(d => d.Backend is null ? d : d with { Backend = WithinWindow(d.Backend, since) }).ToList(),
+    };
 
     private async Task<SubjectEvidence> CollectPodAsync(V1Pod pod, string? focus, IReadOnlyList<V1Pod> siblings, int depth, HashSet<string> visited, KubeCalls calls)
     {
