@@ -265,6 +265,20 @@ public sealed class PostgresStoreTests : StoreContractTests
     }
 
     [Fact]
+    public async Task ConcurrentBatches_LockingTargetsInOppositeOrder_DoNotDeadlock()
+    {
+        var store = CreateStore();
+        var rounds = Enumerable.Range(0, 20).SelectMany(i => new[]
+        {
+            store.AcceptAsync([Item($"a{i}", "shop/Deployment/one"), Item($"b{i}", "shop/Deployment/two")], DateTimeOffset.UtcNow, default),
+            store.AcceptAsync([Item($"c{i}", "shop/Deployment/two"), Item($"d{i}", "shop/Deployment/one")], DateTimeOffset.UtcNow, default),
+        });
+        var outcomes = (await Task.WhenAll(rounds)).SelectMany(o => o).ToList();
+        Assert.Equal(80, outcomes.Count);
+        Assert.Equal(2, outcomes.Select(o => o!.Id).Distinct().Count());
+    }
+
+    [Fact]
     public async Task TwoReplicas_AcceptingTheSameTargetConcurrently_OpenOneInvestigation()
     {
         var store = CreateStore();

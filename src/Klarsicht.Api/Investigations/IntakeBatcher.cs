@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+using Klarsicht.Storage;
 using Klarsicht.Storage.Investigations;
+using Microsoft.Extensions.Options;
 
 namespace Klarsicht.Api.Investigations;
 
@@ -7,11 +9,11 @@ namespace Klarsicht.Api.Investigations;
 /// Group commit for webhook intake: requests that arrive together are written in one transaction, and each
 /// request's 202 waits for that commit, so an acknowledged alert is always durable.
 /// </summary>
-public sealed class IntakeBatcher(IInvestigationStore store, TimeProvider time, WorkSignal signal, ILogger<IntakeBatcher> logger) : BackgroundService
+public sealed class IntakeBatcher(IInvestigationStore store, TimeProvider time, WorkSignal signal, IOptions<StorageOptions> storage, ILogger<IntakeBatcher> logger) : BackgroundService
 {
     private const int MaxBatch = 512;
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
 
     public async Task<IReadOnlyList<IntakeOutcome?>> AcceptAsync(IReadOnlyList<IntakeItem> items, CancellationToken cancellationToken)
     {
@@ -30,7 +32,12 @@ public sealed class IntakeBatcher(IInvestigationStore store, TimeProvider time, 
         return await pending.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // SQLite has one writer, so one commit loop; PostgreSQL takes concurrent transactions (targets are locked
+    // in key order inside each), so several loops commit side by side.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, storage.Value.IsPostgres ? 4 : 1).Select(_ => CommitLoopAsync(stoppingToken)));
+
+    private async Task CommitLoopAsync(CancellationToken stoppingToken)
     {
         var batch = new List<Pending>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))

@@ -35,11 +35,13 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
         var ms = now.ToUnixTimeMilliseconds();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-        var outcomes = new List<IntakeOutcome?>(items.Count);
-        foreach (var item in items)
+        // Targets are locked in key order, so concurrent batches on PostgreSQL can never wait on each other in a cycle.
+        var outcomes = new IntakeOutcome?[items.Count];
+        foreach (var index in Enumerable.Range(0, items.Count).OrderBy(i => items[i].TargetKey, StringComparer.Ordinal).ThenBy(i => i))
         {
+            var item = items[index];
             await LockTargetAsync(connection, tx, item.TargetKey).ConfigureAwait(false);
-            outcomes.Add(await AcceptOneAsync(connection, tx, item, ms, (long)joinWindow.TotalMilliseconds).ConfigureAwait(false));
+            outcomes[index] = await AcceptOneAsync(connection, tx, item, ms, (long)joinWindow.TotalMilliseconds).ConfigureAwait(false);
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
