@@ -1,3 +1,4 @@
+using Klarsicht.Testing.Hosting;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -51,9 +52,8 @@ public sealed class AlertChainTests(ITestOutputHelper output)
 
         var prometheusPort = PrometheusTestServer.FreePort();
         using var data = new TempDirectory("klarsicht-e2e-data-");
-        await using var klarsicht = KlarsichtHost.Start(new Dictionary<string, string?>
+        await using var klarsicht = KlarsichtService.Start(kube.BaseUrl, data.Path, new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Klarsicht"] = $"Data Source={Path.Combine(data.Path, "klarsicht.db")}",
             ["Klarsicht:Investigations:PollInterval"] = "00:00:00.100",
             ["Klarsicht:Webhooks:Tokens:0"] = WebhookToken,
             ["Klarsicht:Prometheus:Url"] = $"http://127.0.0.1:{prometheusPort}/",
@@ -62,10 +62,10 @@ public sealed class AlertChainTests(ITestOutputHelper output)
             ["Klarsicht:Slack:ApiUrl"] = $"{slack.BaseUrl}/api",
             ["Klarsicht:Grafana:Url"] = grafana.BaseUrl,
             ["Klarsicht:Grafana:Token"] = GrafanaToken,
-        }, kube.BaseUrl);
+        });
         using var api = klarsicht.CreateClient();
 
-        await using var alertmanager = await StartAlertmanagerAsync(alertmanagerBinary, klarsicht.BaseUrl, ct);
+        await using var alertmanager = await StartAlertmanagerAsync(alertmanagerBinary, klarsicht.BaseUrl.ToString().TrimEnd('/'), ct);
         await using var prometheus = await StartPrometheusAsync(prometheusBinary, prometheusPort, kube.BaseUrl, alertmanager.BaseUrl, ct);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: fake API, receivers, Klarsicht, Alertmanager and Prometheus are up");
 

@@ -1,3 +1,4 @@
+using Klarsicht.Testing.Hosting;
 using System.Data.Common;
 using System.Text;
 using Klarsicht.Benchmarks.Infrastructure;
@@ -31,7 +32,7 @@ public static class IntakeSuite
             settings["ConnectionStrings:Klarsicht"] = postgres;
         }
 
-        await using var service = InProcessService.Start(kube.BaseUrl, data, settings);
+        await using var service = KlarsichtService.Start(kube.BaseUrl, data, settings);
         using var http = ReplayRunner.Client(service.BaseUrl, connections: concurrency);
         var run = $"r{DateTime.UtcNow:HHmmss}";
 

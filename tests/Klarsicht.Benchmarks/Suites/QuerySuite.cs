@@ -1,3 +1,4 @@
+using Klarsicht.Testing.Hosting;
 using System.Diagnostics;
 using Klarsicht.Benchmarks.Infrastructure;
 using Klarsicht.Core.Rcas;
@@ -26,7 +27,7 @@ public static class QuerySuite
         var offset = TimeShift.OffsetToNow(scenario);
         await using var kube = await FakeKubeServer.StartAsync(new FakeKubeOptions { Scenarios = [scenario], Offset = offset });
         var data = Directory.CreateTempSubdirectory("klarsicht-query-").FullName;
-        await using var service = InProcessService.Start(kube.BaseUrl, data);
+        await using var service = KlarsichtService.Start(kube.BaseUrl, data);
         using var http = ReplayRunner.Client(service.BaseUrl);
         var template = await ReplayRunner.PostAsync(http, scenario.Alert.Format, ReplayRunner.Payload(scenario, offset));
         await ReplayRunner.WaitAsync(http, template, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30));

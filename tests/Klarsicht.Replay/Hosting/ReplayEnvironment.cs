@@ -1,3 +1,4 @@
+using Klarsicht.Testing.Hosting;
 using Klarsicht.FakeKube.Hosting;
 using Klarsicht.FakeKube.Scenarios;
 using Klarsicht.Testing.Prometheus;
@@ -10,7 +11,7 @@ namespace Klarsicht.Replay.Hosting;
 /// </summary>
 public sealed class ReplayEnvironment : IAsyncDisposable
 {
-    private ReplayEnvironment(IReadOnlyList<Scenario> scenarios, TimeSpan offset, FakeKubeServer kube, PrometheusTestServer? prometheus, InProcessService service, string dataDirectory)
+    private ReplayEnvironment(IReadOnlyList<Scenario> scenarios, TimeSpan offset, FakeKubeServer kube, PrometheusTestServer? prometheus, KlarsichtService service, string dataDirectory)
     {
         Scenarios = scenarios;
         Offset = offset;
@@ -29,7 +30,7 @@ public sealed class ReplayEnvironment : IAsyncDisposable
 
     public PrometheusTestServer? Prometheus { get; }
 
-    public InProcessService Service { get; }
+    public KlarsichtService Service { get; }
 
     public string DataDirectory { get; }
 
@@ -60,7 +61,7 @@ public sealed class ReplayEnvironment : IAsyncDisposable
                 all[key] = value;
             }
 
-            var service = InProcessService.Start(kube.BaseUrl, data, all);
+            var service = KlarsichtService.Start(kube.BaseUrl, data, all);
             return new ReplayEnvironment(scenarios, offset, kube, prometheus, service, data);
         }
         catch

@@ -8,18 +8,18 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Klarsicht.Replay.Hosting;
+namespace Klarsicht.Testing.Hosting;
 
 /// <summary>
 /// The real service (Program.cs) on Kestrel on 127.0.0.1, with the real KubernetesClient pointed at a fake API
 /// server, configured only through settings (as the contract's configuration keys).
 /// </summary>
-public sealed class InProcessService : WebApplicationFactory<Program>
+public sealed class KlarsichtService : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly string? _kubeUrl;
 
-    private InProcessService(string? kubeUrl, Dictionary<string, string?> settings)
+    private KlarsichtService(string? kubeUrl, Dictionary<string, string?> settings)
     {
         _kubeUrl = kubeUrl;
         _settings = settings;
@@ -33,7 +33,7 @@ public sealed class InProcessService : WebApplicationFactory<Program>
     /// Starts the service. Defaults: SQLite in <paramref name="dataDirectory"/>, logging at Warning (so the console
     /// belongs to the tool), production environment. <paramref name="settings"/> override them.
     /// </summary>
-    public static InProcessService Start(string? kubeUrl, string dataDirectory, IDictionary<string, string?>? settings = null)
+    public static KlarsichtService Start(string? kubeUrl, string dataDirectory, IDictionary<string, string?>? settings = null)
     {
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -46,7 +46,7 @@ public sealed class InProcessService : WebApplicationFactory<Program>
             all[key] = value;
         }
 
-        var service = new InProcessService(kubeUrl, all);
+        var service = new KlarsichtService(kubeUrl, all);
         service.StartServer();
         var address = service.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         service.BaseUrl = new Uri(address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
