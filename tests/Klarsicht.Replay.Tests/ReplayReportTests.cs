@@ -1,3 +1,4 @@
+using Klarsicht.Testing.Scoring;
 using Klarsicht.Replay.Scoring;
 
 namespace Klarsicht.Replay.Tests;

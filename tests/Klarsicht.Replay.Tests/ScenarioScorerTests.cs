@@ -1,3 +1,4 @@
+using Klarsicht.Testing.Scoring;
 using Klarsicht.Core.Rcas;
 using Klarsicht.FakeKube.Scenarios;
 using Klarsicht.Replay.Scoring;

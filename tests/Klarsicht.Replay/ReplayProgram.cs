@@ -1,3 +1,4 @@
+using Klarsicht.Testing.Scoring;
 using System.Globalization;
 using System.Text.Json;
 using Klarsicht.FakeKube.Scenarios;

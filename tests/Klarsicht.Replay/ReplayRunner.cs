@@ -1,3 +1,4 @@
+using Klarsicht.Testing.Scoring;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;

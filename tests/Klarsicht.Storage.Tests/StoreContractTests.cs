@@ -105,7 +105,7 @@ public abstract class StoreContractTests
         Assert.Equal(0.9, rca.Confidence);
         Assert.Equal(["grafana", "slack"], rca.Notifications.Select(n => n.Channel).Order());
         Assert.All(rca.Notifications, n => Assert.Equal("pending", n.Status));
-        Assert.Equal("# pm\n", await store.GetPostmortemAsync(a.Id, default));
+        Assert.Equal("# pm\n", (await store.GetPostmortemAsync(a.Id, default))?.Markdown);
     }
 
     [Fact]

@@ -79,16 +79,15 @@ public static class RcaEndpoints
             return NotFound(id);
         }
 
-        var rca = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        if (rca is null)
+        // One read: the status says why there is no postmortem yet.
+        if (await store.GetPostmortemAsync(id, cancellationToken).ConfigureAwait(false) is not { } found)
         {
             return NotFound(id);
         }
 
-        var markdown = await store.GetPostmortemAsync(id, cancellationToken).ConfigureAwait(false);
-        return markdown is null
-            ? Problem.Status(StatusCodes.Status404NotFound, "No postmortem yet.", $"RCA {id} is {rca.Status}; its postmortem exists once it is completed.")
-            : TypedResults.Text(markdown, "text/markdown; charset=utf-8");
+        return found.Markdown is null
+            ? Problem.Status(StatusCodes.Status404NotFound, "No postmortem yet.", $"RCA {id} is {found.Status}; its postmortem exists once it is completed.")
+            : TypedResults.Text(found.Markdown, "text/markdown; charset=utf-8");
     }
 
     private static ProblemHttpResult NotFound(string id) =>

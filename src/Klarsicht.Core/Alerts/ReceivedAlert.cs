@@ -27,6 +27,4 @@ public sealed record ReceivedAlert(
     string? GroupKey = null)
 {
     public string? Label(string key) => Labels.TryGetValue(key, out var value) && value.Length > 0 ? value : null;
-
-    public string? Annotation(string key) => Annotations.TryGetValue(key, out var value) && value.Length > 0 ? value : null;
 }

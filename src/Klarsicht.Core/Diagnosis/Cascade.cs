@@ -22,7 +22,7 @@ internal static class Cascade
                 return named.FirstOrDefault(IsDown);
             }
 
-            if (LooksExternal(host))
+            if (HostNames.LooksExternal(host))
             {
                 return null;
             }
@@ -77,7 +77,7 @@ internal static class Cascade
 
         // An address (203.0.113.40:443) is what the name resolved to; the name on the same line is what to report.
         if ((host is null || System.Net.IPAddress.TryParse(host, out _)) && winner.Entity("line") is { } said
-            && Findings.Endpoints.HostOf(said) is { } named && LooksExternal(named.Host))
+            && Findings.Endpoints.HostOf(said) is { } named && HostNames.LooksExternal(named.Host))
         {
             host = named.Host;
         }
@@ -90,10 +90,8 @@ internal static class Cascade
                 : null;
         }
 
-        return LooksExternal(host) && !subject.Dependencies.Any(d => d.Resolution == DependencyResolution.InCluster && Matches(d, host, null)) ? host : null;
+        return HostNames.LooksExternal(host) && !subject.Dependencies.Any(d => d.Resolution == DependencyResolution.InCluster && Matches(d, host, null)) ? host : null;
     }
-
-    public static bool LooksExternal(string host) => HostNames.LooksExternal(host);
 
     /// <summary>A dependency that is down with no failing pod to explain it: nothing serves its Service.</summary>
     public static Finding Unavailable(DependencyEvidence dependency)

@@ -51,12 +51,6 @@ public static partial class SecretRedactor
             return text ?? string.Empty;
         }
 
-        // Cheap pre-check: most log lines hold none of the trigger characters or words.
-        if (!MayHoldSecret(text))
-        {
-            return text;
-        }
-
         var result = PrivateKey().Replace(text, Mask);
         result = UrlCredentials().Replace(result, m => m.Groups["prefix"].Value + Mask);
         result = AuthorizationValue().Replace(result, m => m.Groups["prefix"].Value + Mask);
@@ -81,21 +75,6 @@ public static partial class SecretRedactor
         }
 
         return result;
-    }
-
-    private static bool MayHoldSecret(string text)
-    {
-        var span = text.AsSpan();
-        return span.Contains("://", StringComparison.Ordinal)
-            || span.Contains('=')
-            || span.Contains(':')
-            || span.Contains("eyJ", StringComparison.Ordinal)
-            || span.Contains("AKIA", StringComparison.Ordinal)
-            || span.Contains("xox", StringComparison.Ordinal)
-            || span.Contains("-----BEGIN", StringComparison.Ordinal)
-            || span.Contains("assword", StringComparison.OrdinalIgnoreCase)
-            || span.Contains("Bearer", StringComparison.Ordinal)
-            || span.Contains("_", StringComparison.Ordinal);
     }
 
     // "InvalidPasswordError: password authentication failed" is an exception name and its message, not a pair.

@@ -23,7 +23,8 @@ public interface IInvestigationStore
 
     Task<Rca?> GetAsync(string id, CancellationToken cancellationToken);
 
-    Task<string?> GetPostmortemAsync(string id, CancellationToken cancellationToken);
+    /// <summary>The investigation's status and its postmortem (null until completed); null when the id is unknown.</summary>
+    Task<(string Status, string? Markdown)?> GetPostmortemAsync(string id, CancellationToken cancellationToken);
 
     Task<RcaPage> QueryAsync(RcaQuery query, CancellationToken cancellationToken);
 
@@ -37,9 +38,6 @@ public interface IInvestigationStore
 
     /// <summary>The thread key of the investigation's first delivered message on a channel (for Slack replies).</summary>
     Task<string?> GetThreadKeyAsync(string investigationId, string channel, CancellationToken cancellationToken);
-
-    /// <summary>Queues a follow-up (resolved, re-fired) for an investigation that already notified.</summary>
-    Task EnqueueFollowUpAsync(string investigationId, string kind, IReadOnlyList<string> channels, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Puts every running investigation back to pending. Only for a single-writer store at startup: whatever

@@ -232,18 +232,6 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
             """,
             new { prefix = $"{Guid.CreateVersion7()}-", investigationId, kind, now }, tx);
 
-    public async Task EnqueueFollowUpAsync(string investigationId, string kind, IReadOnlyList<string> channels, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-        foreach (var channel in channels)
-        {
-            await InsertNotificationAsync(connection, tx, investigationId, channel, kind, now.ToUnixTimeMilliseconds()).ConfigureAwait(false);
-        }
-
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     public async Task<bool> FailAsync(string id, string owner, string error, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -263,11 +251,13 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
         return list.Count == 0 ? null : (await ComposeAsync(connection, list).ConfigureAwait(false))[0];
     }
 
-    public async Task<string?> GetPostmortemAsync(string id, CancellationToken cancellationToken)
+    public async Task<(string Status, string? Markdown)?> GetPostmortemAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var json = await connection.QueryFirstOrDefaultAsync<string?>("SELECT rca_json FROM investigations WHERE id = @id", new { id }).ConfigureAwait(false);
-        return json is null ? null : JsonSerializer.Deserialize<StoredDiagnosis>(json, StorageJson.Options)?.Postmortem;
+        var row = await connection.QueryFirstOrDefaultAsync<(string Status, string? Json)>("SELECT status, rca_json FROM investigations WHERE id = @id", new { id }).ConfigureAwait(false);
+        return row.Status is null
+            ? null
+            : (row.Status, row.Json is null ? null : JsonSerializer.Deserialize<StoredDiagnosis>(row.Json, StorageJson.Options)?.Postmortem);
     }
 
     public async Task<RcaPage> QueryAsync(RcaQuery query, CancellationToken cancellationToken)

@@ -1,15 +1,14 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Klarsicht.Api.Webhooks;
 using Klarsicht.Core.Rcas;
 using Klarsicht.FakeKube.Hosting;
+using Klarsicht.Testing.Hosting;
 
 namespace Klarsicht.Api.Tests.Operability;
 
-/// <summary>The real service as a child process, killed with SIGKILL in the middle of a burst of requests.</summary>
+/// <summary>The real service as a child process (ChildService), killed with SIGKILL in the middle of a burst of requests.</summary>
 public sealed class KillTests
 {
     [Fact]
@@ -22,7 +21,7 @@ public sealed class KillTests
         kube.WriteKubeconfig(kubeconfig);
 
         var acknowledged = new ConcurrentBag<string>();
-        using (var first = await ServiceProcess.StartAsync(directory, kubeconfig))
+        await using (var first = await StartAsync(directory, kubeconfig))
         {
             using var client = new HttpClient { BaseAddress = first.BaseUrl };
             using var stop = new CancellationTokenSource();
@@ -55,7 +54,7 @@ public sealed class KillTests
             await Task.WhenAll(senders);
         }
 
-        using var second = await ServiceProcess.StartAsync(directory, kubeconfig);
+        await using var second = await StartAsync(directory, kubeconfig);
         using var reader = new HttpClient { BaseAddress = second.BaseUrl };
         var until = DateTime.UtcNow.AddSeconds(90);
         foreach (var id in acknowledged)
@@ -80,80 +79,16 @@ public sealed class KillTests
         Assert.Equal(acknowledged.Count, acknowledged.Distinct().Count());
     }
 
-    private sealed class ServiceProcess : IDisposable
+    private static async Task<ChildService> StartAsync(string directory, string kubeconfig)
     {
-        private readonly Process _process;
-
-        private ServiceProcess(Process process, Uri baseUrl)
+        var service = ChildService.Start(new Dictionary<string, string?>
         {
-            _process = process;
-            BaseUrl = baseUrl;
-        }
-
-        public Uri BaseUrl { get; }
-
-        public static async Task<ServiceProcess> StartAsync(string directory, string kubeconfig)
-        {
-            var port = FreePort();
-            var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Klarsicht.Api.dll"), "--urls", $"http://127.0.0.1:{port}"])
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = directory,
-            };
-            info.Environment["KUBECONFIG"] = kubeconfig;
-            info.Environment["ConnectionStrings__Klarsicht"] = $"Data Source={Path.Combine(directory, "klarsicht.db")}";
-            info.Environment["Logging__LogLevel__Default"] = "Warning";
-            info.Environment["Klarsicht__Investigations__Concurrency"] = "2";
-            info.Environment["Klarsicht__Investigations__PollInterval"] = "00:00:00.100";
-            var process = Process.Start(info)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
-            using var probe = new HttpClient { BaseAddress = service.BaseUrl };
-            var until = DateTime.UtcNow.AddSeconds(60);
-            while (DateTime.UtcNow < until)
-            {
-                try
-                {
-                    if ((await probe.GetAsync("/readyz")).IsSuccessStatusCode)
-                    {
-                        return service;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    // Not listening yet.
-                }
-
-                await Task.Delay(100);
-            }
-
-            service.Dispose();
-            throw new TimeoutException("the service did not become ready");
-        }
-
-        /// <summary>SIGKILL: no shutdown hooks, no flush.</summary>
-        public void Kill() => _process.Kill(entireProcessTree: true);
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            _process.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
+            ["KUBECONFIG"] = kubeconfig,
+            ["ConnectionStrings__Klarsicht"] = $"Data Source={Path.Combine(directory, "klarsicht.db")}",
+            ["Klarsicht__Investigations__Concurrency"] = "2",
+            ["Klarsicht__Investigations__PollInterval"] = "00:00:00.100",
+        });
+        await service.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        return service;
     }
 }

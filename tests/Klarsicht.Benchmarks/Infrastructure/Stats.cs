@@ -15,18 +15,4 @@ internal static class Stats
         Console.WriteLine($"== {suite} ==");
         Console.WriteLine($"machine: {Klarsicht.Replay.MachineInfo.Current}");
     }
-
-    /// <summary>Resident set size of a process from /proc (the working set on Linux).</summary>
-    public static long Rss(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using Klarsicht.Testing.Hosting;
 using Klarsicht.Benchmarks.Infrastructure;
 using Klarsicht.FakeKube.Hosting;
 using Klarsicht.Replay.Scoring;

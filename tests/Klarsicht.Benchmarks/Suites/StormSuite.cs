@@ -1,3 +1,4 @@
+using Klarsicht.Testing.Hosting;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;

@@ -1,4 +1,4 @@
-using Klarsicht.FakeKube.Scenarios;
+using Klarsicht.Testing.Scoring;
 using Xunit.Abstractions;
 
 namespace Klarsicht.Kubernetes.Tests.Corpus;
@@ -17,7 +17,7 @@ public sealed class CorpusAccuracyTests(ITestOutputHelper output)
 
         var scores = await InProcessReplay.RunAsync(corpus);
         Report(scores);
-        Assert.All(scores, s => Assert.True(s.CategoryOk && s.CulpritOk, $"{s.Id}: expected {s.Expected}, got {s.Actual} ({s.Culprit})"));
+        Assert.All(scores, s => Assert.True(s.CategoryOk && s.CulpritOk, $"{s.Id}: expected {s.ExpectedCategory}, got {s.ActualCategory} ({s.ActualCulprit})"));
     }
 
     [Fact]
@@ -25,14 +25,14 @@ public sealed class CorpusAccuracyTests(ITestOutputHelper output)
     {
         var scores = await InProcessReplay.RunAsync(CorpusLocator.Own());
         Report(scores);
-        Assert.All(scores, s => Assert.True(s.CategoryOk && s.CulpritOk, $"{s.Id}: expected {s.Expected}, got {s.Actual} ({s.Culprit})"));
+        Assert.All(scores, s => Assert.True(s.CategoryOk && s.CulpritOk, $"{s.Id}: expected {s.ExpectedCategory}, got {s.ActualCategory} ({s.ActualCulprit})"));
     }
 
-    private void Report(IReadOnlyList<ScenarioScore> scores)
+    private void Report(IReadOnlyList<ScenarioResult> scores)
     {
         foreach (var s in scores)
         {
-            output.WriteLine($"{(s.Ok ? "ok  " : "FAIL")} {s.Id,-45} exp={s.Expected,-24} got={s.Actual,-24} culprit={(s.CulpritOk ? "ok" : s.Culprit)} conf={s.Confidence:0.00} missing=[{string.Join(",", s.MissingMentions)}] leaked={s.LeakedSecrets.Count}");
+            output.WriteLine($"{(s.Ok ? "ok  " : "FAIL")} {s.Id,-45} exp={s.ExpectedCategory,-24} got={s.ActualCategory,-24} culprit={(s.CulpritOk ? "ok" : s.ActualCulprit)} conf={s.Confidence:0.00} missing=[{string.Join(",", s.MissingMentions)}] leaked={s.LeakedSecrets.Count}");
             if (!s.Ok)
             {
                 output.WriteLine($"     {s.Summary}");

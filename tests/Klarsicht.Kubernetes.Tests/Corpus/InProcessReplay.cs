@@ -3,6 +3,8 @@ using k8s;
 using Klarsicht.Core.Alerts;
 using Klarsicht.Core.Alerts.Payloads;
 using Klarsicht.Core.Diagnosis;
+using Klarsicht.Core.Rcas;
+using Klarsicht.Testing.Scoring;
 using Klarsicht.Core.Investigations;
 using Klarsicht.FakeKube.Hosting;
 using Klarsicht.FakeKube.Scenarios;
@@ -16,12 +18,6 @@ using Microsoft.Extensions.Options;
 
 namespace Klarsicht.Kubernetes.Tests.Corpus;
 
-/// <summary>One scenario's answer against its expectation.</summary>
-public sealed record ScenarioScore(string Id, string Expected, string Actual, bool CategoryOk, bool CulpritOk, string Culprit, IReadOnlyList<string> MissingMentions, IReadOnlyList<string> LeakedSecrets, double Confidence, string Summary)
-{
-    public bool Ok => CategoryOk && CulpritOk && MissingMentions.Count == 0 && LeakedSecrets.Count == 0;
-}
-
 /// <summary>
 /// Replays a corpus in-process: the fake API server serves it, the real KubernetesClient and collectors read
 /// it, the engine diagnoses, and each answer is scored against the scenario's expectation.
@@ -31,7 +27,7 @@ public static class InProcessReplay
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     /// <summary>Replays with a real Prometheus backfilled with the corpus's series.</summary>
-    public static async Task<IReadOnlyList<ScenarioScore>> RunAsync(string corpus)
+    public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(string corpus)
     {
         var scenarios = ScenarioLoader.LoadCorpus(corpus);
         await using var prometheus = await PrometheusTestServer.StartAsync(scenarios, TimeSpan.Zero);
@@ -42,13 +38,13 @@ public static class InProcessReplay
         return await RunAsync(scenarios, provider.GetRequiredService<IMetricsCollector>());
     }
 
-    public static async Task<IReadOnlyList<ScenarioScore>> RunAsync(IReadOnlyList<Scenario> scenarios, IMetricsCollector? metrics)
+    public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(IReadOnlyList<Scenario> scenarios, IMetricsCollector? metrics)
     {
         await using var server = await FakeKubeServer.StartAsync(new FakeKubeOptions { Scenarios = scenarios, Offset = TimeSpan.Zero });
         var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.BaseUrl });
         var collector = new KubernetesClusterCollector(client, Options.Create(new KubernetesOptions()));
         var engine = new DiagnosisEngine();
-        var scores = new List<ScenarioScore>();
+        var scores = new List<ScenarioResult>();
         foreach (var scenario in scenarios)
         {
             var alerts = Alerts(scenario);
@@ -69,20 +65,22 @@ public static class InProcessReplay
             : AlertNormalizer.FromAlertmanager(JsonSerializer.Deserialize<AlertmanagerPayload>(json, Web)!);
     }
 
-    public static ScenarioScore Score(Scenario scenario, Diagnosis diagnosis)
-    {
-        var expected = scenario.Expected!;
-        var root = diagnosis.RootCause;
-        var categoryOk = root.Category == expected.Category || expected.AcceptableCategories.Contains(root.Category);
-        var culprits = new[] { expected.Culprit! }.Concat(expected.AcceptableCulprits);
-        var culpritOk = culprits.Any(c => c.Kind == root.Culprit.Kind && c.Name == root.Culprit.Name && (c.Namespace ?? string.Empty) == (root.Culprit.Namespace ?? string.Empty));
-        var text = string.Join("\n", new[] { root.Summary, root.Detail }.Concat(diagnosis.Evidence.Select(e => $"{e.Summary}\n{e.Detail}")));
-        var missing = expected.MustMention.Where(m => !text.Contains(m, StringComparison.OrdinalIgnoreCase)).ToList();
-        var all = JsonSerializer.Serialize(diagnosis, Web);
-        var leaked = expected.MustNotMention.Where(s => all.Contains(s, StringComparison.Ordinal) || JsonSerializer.Serialize(s, Web).Trim('"') is { } escaped && all.Contains(escaped, StringComparison.Ordinal)).ToList();
-        return new ScenarioScore(scenario.Id, expected.Category, root.Category, categoryOk, culpritOk,
-            $"{root.Culprit.Kind}/{root.Culprit.Namespace}/{root.Culprit.Name}", missing, leaked, diagnosis.Confidence, root.Summary);
-    }
+    /// <summary>The diagnosis as the completed RCA the API would serve, scored by the shared scorer.</summary>
+    public static ScenarioResult Score(Scenario scenario, Diagnosis diagnosis) =>
+        ScenarioScorer.Score(scenario.Id, scenario.Expected!, new Rca
+        {
+            Id = scenario.Id,
+            Status = RcaStatus.Completed,
+            Source = scenario.Alert.Format,
+            Target = diagnosis.Target,
+            RootCause = diagnosis.RootCause,
+            Confidence = diagnosis.Confidence,
+            Alternatives = diagnosis.Alternatives,
+            Evidence = diagnosis.Evidence,
+            Timeline = diagnosis.Timeline,
+            FixSteps = diagnosis.FixSteps,
+            ReceivedAt = scenario.Now,
+        });
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {

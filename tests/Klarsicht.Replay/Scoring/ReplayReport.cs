@@ -1,3 +1,4 @@
+using Klarsicht.Testing.Scoring;
 using Klarsicht.Core.Rcas;
 
 namespace Klarsicht.Replay.Scoring;

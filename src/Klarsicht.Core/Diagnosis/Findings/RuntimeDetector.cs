@@ -464,7 +464,7 @@ internal static partial class RuntimeDetector
             if (probe is not null)
             {
                 evidence.Add(Cite.Spec(pod, $"spec.containers[{c.Name}].readinessProbe",
-                    $"The readiness probe of container {c.Name} is {probe.Describe()}{(probe.Kind == ProbeKind.Exec ? string.Empty : string.Empty)}, timeoutSeconds {probe.TimeoutSeconds}, periodSeconds {probe.PeriodSeconds}, failureThreshold {probe.FailureThreshold}"));
+                    $"The readiness probe of container {c.Name} is {probe.Describe()}, timeoutSeconds {probe.TimeoutSeconds}, periodSeconds {probe.PeriodSeconds}, failureThreshold {probe.FailureThreshold}"));
                 evidence.AddRange(PortMismatch(pod, c, probe));
             }
 

@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using Klarsicht.Testing.Prometheus;
 
-namespace Klarsicht.Benchmarks.Infrastructure;
+namespace Klarsicht.Testing.Hosting;
 
 /// <summary>
-/// The built service (src/Klarsicht.Api/bin/Release/net10.0/Klarsicht.Api.dll) as a child process, configured by
-/// environment variables as the contract describes, so its working set and start time are its own.
+/// The built service (Klarsicht.Api.dll beside the calling assembly, or KLARSICHT_API_DLL) as a child process,
+/// configured by environment variables as the contract describes, so its working set, start time and death
+/// (SIGKILL) are its own.
 /// </summary>
-internal sealed class ChildService : IAsyncDisposable
+public sealed class ChildService : IAsyncDisposable
 {
     private readonly Process _process;
 
@@ -25,7 +26,22 @@ internal sealed class ChildService : IAsyncDisposable
     /// <summary>Running since the process was started.</summary>
     public Stopwatch Started { get; }
 
-    public long WorkingSet => Stats.Rss(_process.Id);
+    /// <summary>Resident set size (VmRSS) in bytes; 0 when it cannot be read.</summary>
+    public long WorkingSet
+    {
+        get
+        {
+            try
+            {
+                var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+                return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+    }
 
     public static string Dll()
     {
@@ -35,16 +51,9 @@ internal sealed class ChildService : IAsyncDisposable
             return configured;
         }
 
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "src", "Klarsicht.Api", "bin", "Release", "net10.0", "Klarsicht.Api.dll");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("Klarsicht.Api.dll (Release) not found: run `dotnet build -c Release src/Klarsicht.Api` or set KLARSICHT_API_DLL.");
+        // Every project that references Klarsicht.Testing gets the service built beside it, in its own configuration.
+        var beside = Path.Combine(AppContext.BaseDirectory, "Klarsicht.Api.dll");
+        return File.Exists(beside) ? beside : throw new FileNotFoundException($"Klarsicht.Api.dll not found beside {AppContext.BaseDirectory}; set KLARSICHT_API_DLL.");
     }
 
     /// <summary>Starts the service; does not wait for it (see <see cref="WaitReadyAsync"/>).</summary>
@@ -88,6 +97,9 @@ internal sealed class ChildService : IAsyncDisposable
 
     /// <summary>Polls /readyz until 200; returns the time since process start.</summary>
     public Task<TimeSpan> WaitReadyAsync(TimeSpan timeout) => WaitAsync("readyz", timeout);
+
+    /// <summary>SIGKILL: no shutdown hooks, no flush.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
 
     private async Task<TimeSpan> WaitAsync(string path, TimeSpan timeout)
     {

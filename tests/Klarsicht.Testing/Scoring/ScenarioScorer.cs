@@ -2,7 +2,7 @@ using System.Text.Json;
 using Klarsicht.Core.Rcas;
 using Klarsicht.FakeKube.Scenarios;
 
-namespace Klarsicht.Replay.Scoring;
+namespace Klarsicht.Testing.Scoring;
 
 /// <summary>One scenario's RCA against its expectation, plus how long it took to get it.</summary>
 public sealed record ScenarioResult
@@ -69,27 +69,11 @@ public static class ScenarioScorer
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(rca);
-        var expectedCulprit = expected.Culprit is { } c ? Describe(c.Kind, c.Namespace, c.Name) : "(none)";
         var all = rawJson ?? JsonSerializer.Serialize(rca, Web);
         var leaked = Leaks(expected, all);
         if (rca.Status != RcaStatus.Completed || rca.RootCause is null)
         {
-            return new ScenarioResult
-            {
-                Id = id,
-                ExpectedCategory = expected.Category,
-                AcceptableCategories = expected.AcceptableCategories,
-                ActualCategory = Failed,
-                CategoryOk = false,
-                FamilyOk = false,
-                CulpritOk = false,
-                ExpectedCulprit = expectedCulprit,
-                ActualCulprit = "(none)",
-                MentionsExpected = expected.MustMention.Count,
-                MissingMentions = expected.MustMention,
-                LeakedSecrets = leaked,
-                Error = rca.Error ?? $"status {rca.Status}",
-            };
+            return NoRca(id, expected, rca.Error ?? $"status {rca.Status}") with { LeakedSecrets = leaked };
         }
 
         var root = rca.RootCause;
@@ -107,7 +91,7 @@ public static class ScenarioScorer
             CategoryOk = categoryOk,
             FamilyOk = familyOk,
             CulpritOk = culpritOk,
-            ExpectedCulprit = expectedCulprit,
+            ExpectedCulprit = ExpectedCulprit(expected),
             ActualCulprit = Describe(root.Culprit.Kind, root.Culprit.Namespace, root.Culprit.Name),
             MentionsExpected = expected.MustMention.Count,
             MissingMentions = missing,
@@ -129,12 +113,15 @@ public static class ScenarioScorer
         CategoryOk = false,
         FamilyOk = false,
         CulpritOk = false,
-        ExpectedCulprit = expected.Culprit is { } c ? Describe(c.Kind, c.Namespace, c.Name) : "(none)",
+        ExpectedCulprit = ExpectedCulprit(expected),
         ActualCulprit = "(none)",
         MentionsExpected = expected.MustMention.Count,
         MissingMentions = expected.MustMention,
         Error = error,
     };
+
+    private static string ExpectedCulprit(ScenarioExpected expected) =>
+        expected.Culprit is { } c ? Describe(c.Kind, c.Namespace, c.Name) : "(none)";
 
     public static bool CategoryMatches(ScenarioExpected expected, string actual) =>
         actual == expected.Category || expected.AcceptableCategories.Contains(actual);
