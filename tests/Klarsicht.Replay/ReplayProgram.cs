@@ -2,6 +2,7 @@ using Klarsicht.Testing.Scoring;
 using System.Globalization;
 using System.Text.Json;
 using Klarsicht.FakeKube.Scenarios;
+using Klarsicht.Replay.Checking;
 using Klarsicht.Replay.Hosting;
 using Klarsicht.Replay.Scoring;
 
@@ -9,13 +10,14 @@ namespace Klarsicht.Replay;
 
 /// <summary>
 /// <c>dotnet run --project tests/Klarsicht.Replay -- CORPUS [--json out.json] [--latency-ms 20] [--no-prometheus]
-/// [--service-url URL --service-token T] [--parallel N] [--no-fail]</c>
+/// [--service-url URL --service-token T] [--parallel N] [--no-fail]</c>, or <c>CORPUS --check</c> to check the files
+/// against FORMAT.md without running anything.
 /// </summary>
 public static class ReplayProgram
 {
     private const string Usage =
         "usage: Klarsicht.Replay <corpus-dir> [--json out.json] [--latency-ms 20] [--no-prometheus] [--parallel 1] " +
-        "[--service-url http://host:port --service-token T] [--no-fail]";
+        "[--service-url http://host:port --service-token T] [--no-fail]\n       Klarsicht.Replay <corpus-dir> --check";
 
     public static async Task<int> Main(string[] args)
     {
@@ -27,6 +29,7 @@ public static class ReplayProgram
         var parallel = 1;
         var noFail = false;
         var prometheus = true;
+        var check = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -41,6 +44,7 @@ public static class ReplayProgram
                     case "--parallel": parallel = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--no-fail": noFail = true; break;
                     case "--no-prometheus": prometheus = false; break;
+                    case "--check": check = true; break;
                     case "-h" or "--help": Console.WriteLine(Usage); return 0;
                     default:
                         if (args[i].StartsWith('-') || corpus is not null)
@@ -63,6 +67,11 @@ public static class ReplayProgram
         {
             await Console.Error.WriteLineAsync(Usage);
             return 2;
+        }
+
+        if (check)
+        {
+            return Check(corpus);
         }
 
         var scenarios = ScenarioLoader.LoadCorpus(corpus).Where(s => s.Expected is not null).ToList();
@@ -92,5 +101,28 @@ public static class ReplayProgram
         }
 
         return noFail || report.Passed ? 0 : 1;
+    }
+
+    private static int Check(string corpus)
+    {
+        IReadOnlyList<Scenario> scenarios;
+        try
+        {
+            scenarios = ScenarioLoader.LoadCorpus(corpus);
+        }
+        catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException)
+        {
+            Console.WriteLine(e.Message);
+            return 1;
+        }
+
+        var problems = CorpusCheck.Run(scenarios);
+        foreach (var problem in problems)
+        {
+            Console.WriteLine(problem);
+        }
+
+        Console.WriteLine($"{scenarios.Count} scenarios, {problems.Count} problem(s)");
+        return problems.Count == 0 ? 0 : 1;
     }
 }
