@@ -10,15 +10,27 @@ namespace Klarsicht.Core.Diagnosis;
 /// The diagnosis engine: evidence in, one root cause out. Pure: it reads no clock, does no I/O and draws no
 /// random numbers, so the same bundle always gives the same diagnosis.
 /// </summary>
-public sealed class DiagnosisEngine(LogPatternLibrary patterns)
+public sealed class DiagnosisEngine
 {
     // Deep enough for app → api → database → node; cycles are cut by the visited set.
     private const int MaxCascadeDepth = 4;
 
+    private readonly LogPatternLibrary? _patterns;
+
+    public DiagnosisEngine(LogPatternLibrary patterns)
+    {
+        _patterns = patterns;
+    }
+
+    /// <summary>
+    /// With the embedded library, loaded on first use rather than here: the service constructs its engine while
+    /// the host starts, and compiling the patterns there would delay readiness by a tenth of a second.
+    /// </summary>
     public DiagnosisEngine()
-        : this(LogPatternLibrary.Default)
     {
     }
+
+    private LogPatternLibrary Patterns => _patterns ?? LogPatternLibrary.Default;
 
     public Diagnosis Diagnose(EvidenceBundle bundle)
     {
@@ -36,7 +48,7 @@ public sealed class DiagnosisEngine(LogPatternLibrary patterns)
         visited.Add(subject.Ref);
         var findings = new List<Finding>();
         findings.AddRange(RuntimeDetector.Detect(subject));
-        findings.AddRange(LogDetector.Detect(subject, patterns));
+        findings.AddRange(LogDetector.Detect(subject, Patterns));
         findings.AddRange(MetricDetector.Detect(subject));
 
         var winner = Arbiter.Choose(subject, findings);
