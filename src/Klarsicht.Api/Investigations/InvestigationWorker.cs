@@ -4,7 +4,10 @@ using Klarsicht.Core.Investigations;
 using Klarsicht.Core.Rcas;
 using Klarsicht.Storage;
 using Klarsicht.Storage.Investigations;
+using System.Data.Common;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace Klarsicht.Api.Investigations;
 
@@ -22,6 +25,20 @@ public sealed partial class InvestigationWorker(
     TimeProvider time,
     ILogger<InvestigationWorker> logger) : BackgroundService
 {
+    // A storage outage (a PostgreSQL restart, SQLite busy past its timeout) must not cost a finished RCA: its write
+    // is retried for ~20 s with the result in hand, well inside the lease, which the renewal loop keeps extending.
+    private readonly ResiliencePipeline _storageRetry = new ResiliencePipelineBuilder { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<DbException>().Handle<TimeoutException>(),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(250),
+            MaxDelay = TimeSpan.FromSeconds(5),
+            MaxRetryAttempts = 8,
+        })
+        .Build();
+
     /// <summary>This replica's identity in leases.</summary>
     public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
@@ -92,7 +109,10 @@ public sealed partial class InvestigationWorker(
             var d = outcome.Diagnosis;
             var stored = new StoredDiagnosis(d.Target, d.RootCause, d.Confidence, d.Alternatives, d.Evidence, d.Timeline, d.FixSteps, outcome.Durations, outcome.Evidence.Gaps, d.Postmortem);
             var channels = routing.ChannelsFor(request, stored);
-            if (await store.CompleteAsync(claimed.Id, Owner, stored, channels, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false))
+            var completed = await _storageRetry.ExecuteAsync(
+                async ct => await store.CompleteAsync(claimed.Id, Owner, stored, channels, time.GetUtcNow(), ct).ConfigureAwait(false),
+                stoppingToken).ConfigureAwait(false);
+            if (completed)
             {
                 KlarsichtMetrics.InvestigationsFinished.WithLabels(RcaStatus.Completed, d.RootCause.Category).Inc();
                 KlarsichtMetrics.InvestigationDuration.WithLabels("collect").Observe(outcome.Durations.CollectMs / 1000d);
@@ -105,14 +125,29 @@ public sealed partial class InvestigationWorker(
         {
             // Shutting down: the lease runs out (or the next start requeues it) and the work is picked up again.
         }
+        catch (Exception e) when (e is DbException or TimeoutException)
+        {
+            // Storage stayed away through every retry. Nothing is marked failed (the investigation did not fail):
+            // the lease runs out and the next claim, here or on another replica, investigates it again.
+            LogStorageLost(e, claimed.Id);
+        }
         catch (Exception e)
         {
             var reason = deadline.IsCancellationRequested
                 ? $"the investigation exceeded its deadline of {options.Value.Deadline.TotalSeconds:0}s"
                 : $"{e.GetType().Name}: {Core.Redaction.SecretRedactor.Redact(e.Message)}";
             LogFailed(e, claimed.Id, reason);
-            await store.FailAsync(claimed.Id, Owner, reason, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-            KlarsichtMetrics.InvestigationsFinished.WithLabels(RcaStatus.Failed, "none").Inc();
+            try
+            {
+                await _storageRetry.ExecuteAsync(
+                    async ct => await store.FailAsync(claimed.Id, Owner, reason, time.GetUtcNow(), ct).ConfigureAwait(false),
+                    stoppingToken).ConfigureAwait(false);
+                KlarsichtMetrics.InvestigationsFinished.WithLabels(RcaStatus.Failed, "none").Inc();
+            }
+            catch (Exception storage) when (storage is DbException or TimeoutException or OperationCanceledException)
+            {
+                LogStorageLost(storage, claimed.Id);
+            }
         }
         finally
         {
@@ -161,6 +196,9 @@ public sealed partial class InvestigationWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Investigation {Id} failed: {Reason}")]
     private partial void LogFailed(Exception exception, string id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the outcome of investigation {Id}; it runs again when its lease expires")]
+    private partial void LogStorageLost(Exception exception, string id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the lease of investigation {Id}")]
     private partial void LogRenewFailed(Exception exception, string id);
