@@ -62,4 +62,12 @@ public sealed class CorpusCheckTests
         Assert.Contains(problems, p => p.Contains("names a Kubernetes object", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("timestamp(s) after now", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void ScenariosOfOneCorpus_ShareOneNow()
+    {
+        var problems = CorpusCheck.Run([Sound("a", "shop"), Sound("b", "billing") with { Now = Now.AddDays(-1) }]);
+
+        Assert.Contains(problems, p => p.StartsWith("b: now is", StringComparison.Ordinal) && p.Contains("one corpus shares one now", StringComparison.Ordinal));
+    }
 }

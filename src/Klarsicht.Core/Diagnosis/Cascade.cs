@@ -85,9 +85,16 @@ internal static class Cascade
         if (host is null)
         {
             var external = subject.Dependencies.Where(d => d.Resolution == DependencyResolution.External).ToList();
-            return external.Count == 1 && winner.Entity("line") is { } line && line.Contains(external[0].Reference.Host, StringComparison.OrdinalIgnoreCase)
-                ? external[0].Reference.Host
-                : null;
+            if (external.Count == 1 && winner.Entity("line") is { } line && line.Contains(external[0].Reference.Host, StringComparison.OrdinalIgnoreCase))
+            {
+                return external[0].Reference.Host;
+            }
+
+            // The client said which protocol failed but not where ("SQLSTATE[HY000] [2002] Connection refused"):
+            // the one external host the spec configures for that protocol is where it tried to go.
+            var protocol = Findings.Endpoints.ProtocolOf(winner.Entity("pattern"), winner.Entity("line"));
+            var configured = protocol is null ? [] : external.Where(d => Findings.Endpoints.Serves(d.Reference, protocol)).Select(d => d.Reference.Host).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            return configured.Count == 1 ? configured[0] : null;
         }
 
         return HostNames.LooksExternal(host) && !subject.Dependencies.Any(d => d.Resolution == DependencyResolution.InCluster && Matches(d, host, null)) ? host : null;

@@ -28,6 +28,11 @@ public static class CorpusCheck
         {
             void Problem(string text) => problems.Add($"{scenario.Id}: {text}");
 
+            if (scenario.Now != scenarios[0].Now)
+            {
+                Problem($"now is {scenario.Now:O}, but {scenarios[0].Id} has {scenarios[0].Now:O}: one corpus shares one now");
+            }
+
             if (!ids.Add(scenario.Id))
             {
                 Problem("the id is used by another scenario");

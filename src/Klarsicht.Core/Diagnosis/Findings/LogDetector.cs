@@ -23,7 +23,7 @@ internal static class LogDetector
             return findings;
         }
 
-        var hits = LogScanner.Scan(log, library);
+        var hits = LogScanner.Scan(log, library).Where(h => !IsGoPanicSignal(h)).ToList();
         if (hits.Count == 0)
         {
             return findings;
@@ -146,6 +146,25 @@ internal static class LogDetector
         }
 
         return finding with { Entities = entities, Evidence = evidence, Summary = LogSummaries.Describe(finding.Category, container, lentHit) };
+    }
+
+    // Go turns a SIGSEGV in Go code into a runtime panic ("panic: runtime error: invalid memory address or nil
+    // pointer dereference" then "[signal SIGSEGV: segmentation violation ...]"): a bug in the app's own code, not a
+    // native crash. After "fatal error: unexpected signal" the same signal line does mean native (cgo) code.
+    private static bool IsGoPanicSignal(LogHit hit)
+    {
+        if (hit.Pattern.Category != Categories.NativeCrash || !hit.Line.TrimStart().StartsWith("[signal ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var previous = hit.LineNumber - 2;
+        while (previous >= 0 && string.IsNullOrWhiteSpace(hit.Log.Lines[previous]))
+        {
+            previous--;
+        }
+
+        return previous >= 0 && hit.Log.Lines[previous].TrimStart().StartsWith("panic: ", StringComparison.Ordinal);
     }
 
     // A native crash report spreads over several lines (signal, problematic frame, library): cite each kind once.

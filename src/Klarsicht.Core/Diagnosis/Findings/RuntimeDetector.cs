@@ -397,7 +397,9 @@ internal static partial class RuntimeDetector
                     : $"exit code {t.ExitCode} ({(t.ExitCode == 126 ? "the command was found but cannot be executed" : "the command was not found")})";
                 findings.Add(InvalidCommand(pod, c, exitMeaning, [termination], 0.85, 69, basis: "exit-code", exitCode: t.ExitCode));
                 return;
-            case 0 when pod.RestartPolicy == "Always" && (c.RestartCount > 0 || c.State?.Reason == "CrashLoopBackOff") && !c.IsInit:
+            // A process that shuts down cleanly on the kubelet's SIGTERM after a failed liveness probe also exits 0:
+            // that exit is the probe's doing, not the app finishing its work.
+            case 0 when pod.RestartPolicy == "Always" && (c.RestartCount > 0 || c.State?.Reason == "CrashLoopBackOff") && !c.IsInit && ProbeKills(subject, pod, c).Count == 0:
                 findings.Add(new Finding(Categories.ExitsZero, FindingTier.Runtime, 0.93,
                     $"container {c.Name} exits successfully (exit code 0, Completed) but the pod's restartPolicy is Always, so Kubernetes restarts it ({c.RestartCount} restarts)",
                     [termination, Cite.Spec(pod, "spec.restartPolicy", $"Pod {pod.Name} has restartPolicy {pod.RestartPolicy}")],
@@ -422,12 +424,16 @@ internal static partial class RuntimeDetector
         }
     }
 
+    /// <summary>The kubelet's "Killing ... failed liveness/startup probe, will be restarted" events for this container.</summary>
+    private static List<EventFact> ProbeKills(SubjectEvidence subject, PodFacts pod, ContainerFacts c) =>
+        subject.Events.Where(e => e.InvolvedName == pod.Name && e.Reason == "Killing"
+            && (e.Message.Contains("failed liveness probe", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("failed startup probe", StringComparison.OrdinalIgnoreCase))
+            && (e.Container is null || e.Container == c.Name)).ToList();
+
     private static void DetectProbes(SubjectEvidence subject, PodFacts pod, ContainerFacts c, List<Finding> findings)
     {
         var unhealthy = ContainerEvents(subject, c.Name, "Unhealthy").ToList();
-        var killing = subject.Events.Where(e => e.InvolvedName == pod.Name && e.Reason == "Killing"
-            && (e.Message.Contains("failed liveness probe", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("failed startup probe", StringComparison.OrdinalIgnoreCase))
-            && (e.Container is null || e.Container == c.Name)).ToList();
+        var killing = ProbeKills(subject, pod, c);
         var liveness = unhealthy.Where(e => e.Message.StartsWith("Liveness probe", StringComparison.Ordinal) || e.Message.StartsWith("Startup probe", StringComparison.Ordinal)).ToList();
         var t = c.LastTermination;
         if (killing.Count > 0 || (liveness.Count > 0 && c.RestartCount > 0 && t?.ExitCode is 137 or 143 or 2 or 0))

@@ -205,33 +205,3 @@ internal static partial class StackFrames
     private static bool IsRubyLibrary(string file) =>
         file.Contains("/gems/", StringComparison.Ordinal) || file.Contains("/ruby/", StringComparison.Ordinal) || file.StartsWith("<internal:", StringComparison.Ordinal);
 }
-
-/// <summary>Host names in a log line, for a finding whose pattern did not capture one.</summary>
-internal static partial class Endpoints
-{
-    [GeneratedRegex(@"\b[a-z][a-z0-9+.\-]*://(?:[^@/\s'""]*@)?(?<host>[A-Za-z][A-Za-z0-9.\-]*[A-Za-z0-9])(?::(?<port>\d{1,5}))?", RegexOptions.CultureInvariant)]
-    private static partial Regex Url();
-
-    /// <summary>The one host a line names in a URL, or null when it names none or several.</summary>
-    public static (string Host, string? Port)? HostOf(string line)
-    {
-        (string Host, string? Port)? found = null;
-        foreach (Match m in Url().Matches(line))
-        {
-            var host = m.Groups["host"].Value.ToLowerInvariant();
-            if (host is "localhost" || (found is { } f && f.Host != host))
-            {
-                if (found is { } other && other.Host != host)
-                {
-                    return null;
-                }
-
-                continue;
-            }
-
-            found = (host, m.Groups["port"].Success ? m.Groups["port"].Value : null);
-        }
-
-        return found;
-    }
-}
