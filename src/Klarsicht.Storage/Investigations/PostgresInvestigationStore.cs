@@ -19,6 +19,9 @@ public sealed class PostgresInvestigationStore(NpgsqlDataSource dataSource, Time
         await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
     // Two replicas accepting alerts for the same workload at once would both open an investigation.
-    protected override Task LockTargetAsync(DbConnection connection, DbTransaction transaction, string targetKey) =>
-        connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext(@targetKey))", new { targetKey }, transaction);
+    // One round trip for the whole batch; the sorted subquery makes the locks be taken in key order.
+    protected override Task LockTargetsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> sortedKeys) =>
+        connection.ExecuteAsync(
+            "SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT k FROM unnest(@keys) WITH ORDINALITY AS t(k, n) ORDER BY n) AS ordered",
+            new { keys = sortedKeys.ToArray() }, transaction);
 }

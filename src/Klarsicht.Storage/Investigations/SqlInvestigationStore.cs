@@ -27,21 +27,47 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
     /// <summary>Appended to the claim's inner SELECT: <c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL.</summary>
     protected abstract string ClaimSuffix { get; }
 
-    /// <summary>Serialises concurrent intake of the same target across replicas (a no-op on SQLite's single writer).</summary>
-    protected virtual Task LockTargetAsync(DbConnection connection, DbTransaction transaction, string targetKey) => Task.CompletedTask;
+    /// <summary>
+    /// Serialises concurrent intake of the same targets across replicas (a no-op on SQLite's single writer). Keys
+    /// come sorted, and are locked in that order, so concurrent batches can never wait on each other in a cycle.
+    /// </summary>
+    protected virtual Task LockTargetsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> sortedKeys) => Task.CompletedTask;
+
+    // Everything intake needs to know about one alert, read in one round trip: the alert itself (a repeat delivery),
+    // the investigation its fingerprint last resolved in (a re-fire), and the target's open investigation (a join).
+    private const string LookupSql =
+        """
+        SELECT a.investigation_id, a.status, i.status FROM alerts a JOIN investigations i ON i.id = a.investigation_id
+        WHERE a.fingerprint = @fingerprint AND a.starts_at = @startsAt;
+        SELECT i.id, i.status FROM alerts a JOIN investigations i ON i.id = a.investigation_id
+        WHERE a.fingerprint = @fingerprint AND a.status = 'resolved' AND i.status = 'completed' AND i.alert_status = 'resolved'
+          AND a.last_received_at >= @since
+        ORDER BY a.starts_at DESC LIMIT 1;
+        SELECT id, status FROM investigations
+        WHERE target_key = @key AND (status IN ('pending', 'running') OR (status = 'completed' AND completed_at >= @joinSince AND alert_status = 'firing'))
+        ORDER BY received_at DESC LIMIT 1;
+        """;
+
+    private const string InsertInvestigationSql =
+        """
+        INSERT INTO investigations (id, status, source, target_key, namespace, pod, workload, alert_name, alert_status, received_at, updated_at, request_json)
+        VALUES (@id, @status, @source, @key, @ns, @pod, @workload, @alertName, @alertStatus, @now, @now, @request);
+        """;
+
+    private const string InsertAlertSql =
+        "INSERT INTO alerts (fingerprint, starts_at, investigation_id, status, received_count, last_received_at) VALUES (@fingerprint, @startsAt, @id, 'firing', 1, @now);";
 
     public async Task<IReadOnlyList<IntakeOutcome?>> AcceptAsync(IReadOnlyList<IntakeItem> items, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var ms = now.ToUnixTimeMilliseconds();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-        // Targets are locked in key order, so concurrent batches on PostgreSQL can never wait on each other in a cycle.
+        var order = Enumerable.Range(0, items.Count).OrderBy(i => items[i].TargetKey, StringComparer.Ordinal).ThenBy(i => i).ToList();
+        await LockTargetsAsync(connection, tx, order.Select(i => items[i].TargetKey).Distinct(StringComparer.Ordinal).ToList()).ConfigureAwait(false);
         var outcomes = new IntakeOutcome?[items.Count];
-        foreach (var index in Enumerable.Range(0, items.Count).OrderBy(i => items[i].TargetKey, StringComparer.Ordinal).ThenBy(i => i))
+        foreach (var index in order)
         {
-            var item = items[index];
-            await LockTargetAsync(connection, tx, item.TargetKey).ConfigureAwait(false);
-            outcomes[index] = await AcceptOneAsync(connection, tx, item, ms, (long)joinWindow.TotalMilliseconds).ConfigureAwait(false);
+            outcomes[index] = await AcceptOneAsync(connection, tx, items[index], ms, (long)joinWindow.TotalMilliseconds).ConfigureAwait(false);
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -51,16 +77,27 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
     private static async Task<IntakeOutcome?> AcceptOneAsync(DbConnection connection, DbTransaction tx, IntakeItem item, long now, long joinWindowMs)
     {
         var alert = item.Request.Alert;
+        var startsAt = alert?.StartsAt.ToUnixTimeMilliseconds() ?? 0;
+        (string? InvestigationId, string PreviousStatus, string Status) known = default;
+        (string? Id, string Status) refired = default;
+        (string? Id, string Status) open;
+        await using (var lookup = await connection.QueryMultipleAsync(
+            alert is null ? LookupSql[LookupSql.LastIndexOf("SELECT id, status FROM investigations", StringComparison.Ordinal)..] : LookupSql,
+            new { fingerprint = alert?.Fingerprint, startsAt, since = now - (long)RefireWindow.TotalMilliseconds, key = item.TargetKey, joinSince = now - joinWindowMs },
+            tx).ConfigureAwait(false))
+        {
+            if (alert is not null)
+            {
+                known = await lookup.ReadFirstOrDefaultAsync<(string?, string, string)>().ConfigureAwait(false);
+                refired = await lookup.ReadFirstOrDefaultAsync<(string?, string)>().ConfigureAwait(false);
+            }
+
+            open = await lookup.ReadFirstOrDefaultAsync<(string?, string)>().ConfigureAwait(false);
+        }
+
         if (alert is not null)
         {
-            var startsAt = alert.StartsAt.ToUnixTimeMilliseconds();
             var alertStatus = alert.Firing ? "firing" : "resolved";
-            var known = await connection.QueryFirstOrDefaultAsync<(string InvestigationId, string PreviousStatus, string Status)>(
-                """
-                SELECT a.investigation_id, a.status, i.status FROM alerts a JOIN investigations i ON i.id = a.investigation_id
-                WHERE a.fingerprint = @fingerprint AND a.starts_at = @startsAt
-                """,
-                new { fingerprint = alert.Fingerprint, startsAt }, tx).ConfigureAwait(false);
             if (known.InvestigationId is not null)
             {
                 await connection.ExecuteAsync(
@@ -77,7 +114,7 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
                     }
                 }
 
-                return new IntakeOutcome(known.InvestigationId, known.Status, true);
+                return new IntakeOutcome(known.InvestigationId, known.Status!, true);
             }
 
             if (!alert.Firing)
@@ -88,74 +125,48 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
 
             // The same alert firing again shortly after its investigation's alerts resolved is a re-fire of that
             // investigation: a reply in its thread, not a second RCA of the same incident.
-            var refired = await connection.QueryFirstOrDefaultAsync<(string Id, string Status)>(
-                """
-                SELECT i.id, i.status FROM alerts a JOIN investigations i ON i.id = a.investigation_id
-                WHERE a.fingerprint = @fingerprint AND a.status = 'resolved' AND i.status = 'completed' AND i.alert_status = 'resolved'
-                  AND a.last_received_at >= @since
-                ORDER BY a.starts_at DESC LIMIT 1
-                """,
-                new { fingerprint = alert.Fingerprint, since = now - (long)RefireWindow.TotalMilliseconds }, tx).ConfigureAwait(false);
             if (refired.Id is not null)
             {
                 await connection.ExecuteAsync(
-                    "INSERT INTO alerts (fingerprint, starts_at, investigation_id, status, received_count, last_received_at) VALUES (@fingerprint, @startsAt, @id, 'firing', 1, @now)",
+                    InsertAlertSql + "UPDATE investigations SET alert_status = 'firing', updated_at = @now WHERE id = @id;",
                     new { fingerprint = alert.Fingerprint, startsAt, id = refired.Id, now }, tx).ConfigureAwait(false);
-                await connection.ExecuteAsync("UPDATE investigations SET alert_status = 'firing', updated_at = @now WHERE id = @id", new { now, id = refired.Id }, tx).ConfigureAwait(false);
                 await FollowUpAsync(connection, tx, refired.Id, "refired", now).ConfigureAwait(false);
-                return new IntakeOutcome(refired.Id, refired.Status, true);
+                return new IntakeOutcome(refired.Id, refired.Status!, true);
             }
         }
 
-        var open = await connection.QueryFirstOrDefaultAsync<(string Id, string Status)>(
-            """
-            SELECT id, status FROM investigations
-            WHERE target_key = @key AND (status IN ('pending', 'running') OR (status = 'completed' AND completed_at >= @joinSince AND alert_status = 'firing'))
-            ORDER BY received_at DESC LIMIT 1
-            """,
-            new { key = item.TargetKey, joinSince = now - joinWindowMs }, tx).ConfigureAwait(false);
-        string id;
-        string status;
-        bool deduplicated;
         if (open.Id is not null)
         {
-            (id, status, deduplicated) = (open.Id, open.Status, true);
-        }
-        else
-        {
-            id = Guid.CreateVersion7().ToString();
-            (status, deduplicated) = (Pending, false);
-            var query = item.Request.Query;
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO investigations (id, status, source, target_key, namespace, pod, workload, alert_name, alert_status, received_at, updated_at, request_json)
-                VALUES (@id, @status, @source, @key, @ns, @pod, @workload, @alertName, @alertStatus, @now, @now, @request)
-                """,
-                new
-                {
-                    id,
-                    status,
-                    source = item.Request.Source,
-                    key = item.TargetKey,
-                    ns = query.Namespace,
-                    pod = query.Pod,
-                    workload = query.WorkloadName,
-                    alertName = alert?.Name,
-                    alertStatus = alert is null ? null : "firing",
-                    now,
-                    request = JsonSerializer.Serialize(item.Request, StorageJson.Options),
-                },
-                tx).ConfigureAwait(false);
+            if (alert is not null)
+            {
+                await connection.ExecuteAsync(InsertAlertSql, new { fingerprint = alert.Fingerprint, startsAt, id = open.Id, now }, tx).ConfigureAwait(false);
+            }
+
+            return new IntakeOutcome(open.Id, open.Status, true);
         }
 
-        if (alert is not null)
-        {
-            await connection.ExecuteAsync(
-                "INSERT INTO alerts (fingerprint, starts_at, investigation_id, status, received_count, last_received_at) VALUES (@fingerprint, @startsAt, @id, 'firing', 1, @now)",
-                new { fingerprint = alert.Fingerprint, startsAt = alert.StartsAt.ToUnixTimeMilliseconds(), id, now }, tx).ConfigureAwait(false);
-        }
-
-        return new IntakeOutcome(id, status, deduplicated);
+        var id = Guid.CreateVersion7().ToString();
+        var query = item.Request.Query;
+        await connection.ExecuteAsync(
+            alert is null ? InsertInvestigationSql : InsertInvestigationSql + InsertAlertSql,
+            new
+            {
+                id,
+                status = Pending,
+                source = item.Request.Source,
+                key = item.TargetKey,
+                ns = query.Namespace,
+                pod = query.Pod,
+                workload = query.WorkloadName,
+                alertName = alert?.Name,
+                alertStatus = alert is null ? null : "firing",
+                now,
+                request = JsonSerializer.Serialize(item.Request, StorageJson.Options),
+                fingerprint = alert?.Fingerprint,
+                startsAt,
+            },
+            tx).ConfigureAwait(false);
+        return new IntakeOutcome(id, Pending, false);
     }
 
     public async Task<ClaimedInvestigation?> ClaimAsync(string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)

@@ -17,12 +17,13 @@ namespace Klarsicht.Benchmarks.Suites;
 /// </summary>
 public static class AlertToRcaSuite
 {
-    public static async Task RunAsync(int latencyMs)
+    public static async Task RunAsync(int latencyMs, BenchStorage storage)
     {
-        Stats.Header($"alert-to-rca: public corpus, fake API latency {latencyMs} ms/request, real Prometheus");
+        Stats.Header($"alert-to-rca: public corpus, fake API latency {latencyMs} ms/request, real Prometheus, {storage.Name}");
         var corpus = Klarsicht.Testing.PublicCorpus.Find() ?? throw new DirectoryNotFoundException("shared/scenarios/public not found");
         var scenarios = ScenarioLoader.LoadCorpus(corpus);
-        await using var env = await ReplayEnvironment.StartAsync(scenarios, TimeSpan.FromMilliseconds(latencyMs));
+        await using var env = await ReplayEnvironment.StartAsync(scenarios, TimeSpan.FromMilliseconds(latencyMs),
+            settings: storage.IsPostgres ? storage.Settings(storage.NewDatabase(Path.GetTempPath())) : null);
         using var http = ReplayRunner.Client(env.Service.BaseUrl);
         var runner = new ReplayRunner(http, env.Kube) { PollInterval = TimeSpan.FromMilliseconds(2) };
 

@@ -8,9 +8,9 @@ namespace Klarsicht.Benchmarks.Suites;
 /// <summary>Process start to /readyz 200 with an existing database, the built Release dll as a child process.</summary>
 public static class StartSuite
 {
-    public static async Task RunAsync(int runs)
+    public static async Task RunAsync(int runs, BenchStorage storage)
     {
-        Stats.Header($"start: process start -> /readyz 200, existing SQLite database, {runs} runs");
+        Stats.Header($"start: process start -> /readyz 200, existing {storage.Name} database, {runs} runs");
         await using var kube = await FakeKubeServer.StartAsync(new FakeKubeOptions());
         var data = Directory.CreateTempSubdirectory("klarsicht-start-").FullName;
         var kubeconfig = Path.Combine(data, "kubeconfig");
@@ -18,8 +18,12 @@ public static class StartSuite
         var environment = new Dictionary<string, string?>
         {
             ["KUBECONFIG"] = kubeconfig,
-            ["ConnectionStrings__Klarsicht"] = $"Data Source={Path.Combine(data, "klarsicht.db")}",
         };
+        foreach (var (key, value) in storage.Environment(storage.NewDatabase(data)))
+        {
+            environment[key] = value;
+        }
+
         Console.WriteLine($"dll: {ChildService.Dll()}");
 
         // The first start creates and migrates the database; it is not counted.
