@@ -100,3 +100,31 @@ public sealed class ReplayReportTests
         Assert.Equal(100, p.Max);
     }
 }
+
+public sealed class MergeTests
+{
+    [Fact]
+    public async Task Merge_PoolsTheResultsOfSavedReports()
+    {
+        static ScenarioResult R(string id, bool ok, double confidence) => new()
+        {
+            Id = id, ExpectedCategory = "app_crash", ActualCategory = ok ? "app_crash" : "native_crash", CategoryOk = ok, FamilyOk = true, CulpritOk = true,
+            ExpectedCulprit = "Deployment/ns/a", ActualCulprit = "Deployment/ns/a", Confidence = confidence,
+        };
+
+        var directory = Directory.CreateTempSubdirectory("klarsicht-merge-").FullName;
+        var web = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        var a = Path.Combine(directory, "a.json");
+        var b = Path.Combine(directory, "b.json");
+        var pooled = Path.Combine(directory, "pooled.json");
+        await File.WriteAllTextAsync(a, System.Text.Json.JsonSerializer.Serialize(ReplayReport.Build("a", MachineInfo.Current, [R("1", true, 0.95), R("2", false, 0.95)]), web));
+        await File.WriteAllTextAsync(b, System.Text.Json.JsonSerializer.Serialize(ReplayReport.Build("b", MachineInfo.Current, [R("3", true, 0.95), R("4", true, 0.95)]), web));
+
+        Assert.Equal(0, await ReplayProgram.Main(["--merge", a, b, "--json", pooled]));
+
+        using var report = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(pooled));
+        Assert.Equal(4, report.RootElement.GetProperty("scenarios").GetInt32());
+        Assert.Equal(0.75, report.RootElement.GetProperty("categoryAccuracy").GetDouble(), 9);
+        Assert.Equal(0.2, report.RootElement.GetProperty("expectedCalibrationError").GetDouble(), 9);
+    }
+}

@@ -11,13 +11,14 @@ namespace Klarsicht.Replay;
 /// <summary>
 /// <c>dotnet run --project tests/Klarsicht.Replay -- CORPUS [--json out.json] [--latency-ms 20] [--no-prometheus]
 /// [--service-url URL --service-token T] [--parallel N] [--no-fail]</c>, or <c>CORPUS --check</c> to check the files
-/// against FORMAT.md without running anything.
+/// against FORMAT.md without running anything, or <c>--merge a.json b.json ...</c> to pool the results of saved
+/// reports (e.g. several held-out corpora) into one report.
 /// </summary>
 public static class ReplayProgram
 {
     private const string Usage =
         "usage: Klarsicht.Replay <corpus-dir> [--json out.json] [--latency-ms 20] [--no-prometheus] [--parallel 1] " +
-        "[--service-url http://host:port --service-token T] [--no-fail]\n       Klarsicht.Replay <corpus-dir> --check";
+        "[--service-url http://host:port --service-token T] [--no-fail]\n       Klarsicht.Replay <corpus-dir> --check\n       Klarsicht.Replay --merge report.json report.json ... [--json out.json]";
 
     public static async Task<int> Main(string[] args)
     {
@@ -30,6 +31,12 @@ public static class ReplayProgram
         var noFail = false;
         var prometheus = true;
         var check = false;
+        if (args.Length > 0 && args[0] == "--merge")
+        {
+            var at = Array.IndexOf(args, "--json");
+            return await MergeAsync(args[1..(at < 0 ? args.Length : at)], at >= 0 && at + 1 < args.Length ? args[at + 1] : null);
+        }
+
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -102,6 +109,35 @@ public static class ReplayProgram
 
         return noFail || report.Passed ? 0 : 1;
     }
+
+    private static async Task<int> MergeAsync(IReadOnlyList<string> reports, string? json)
+    {
+        if (reports.Count == 0)
+        {
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var results = new List<ScenarioResult>();
+        foreach (var file in reports)
+        {
+            await using var stream = File.OpenRead(file);
+            var saved = await JsonSerializer.DeserializeAsync<SavedReport>(stream, options) ?? throw new InvalidDataException($"{file} is not a replay report");
+            results.AddRange(saved.Results);
+        }
+
+        var report = ReplayReport.Build(string.Join(" + ", reports), MachineInfo.Current, results);
+        report.Print(Console.Out);
+        if (json is not null)
+        {
+            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        }
+
+        return 0;
+    }
+
+    private sealed record SavedReport(IReadOnlyList<ScenarioResult> Results);
 
     private static int Check(string corpus)
     {

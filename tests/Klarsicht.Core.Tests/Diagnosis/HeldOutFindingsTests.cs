@@ -78,4 +78,31 @@ public sealed class HeldOutFindingsTests
             "ERROR [alembic.util.messaging] Can't locate revision identified by '5f2c9a1b7e3d'",
             "  FAILED: Can't locate revision identified by '5f2c9a1b7e3d'"));
     }
+
+    [Fact]
+    public void PhpRequireOfAMissingFile_IsFileNotFoundNamingIt()
+    {
+        var diagnosis = _engine.Diagnose(Bundle(Crashing("ns", "worker", Container(last: Terminated(255)),
+        [
+            "PHP Warning:  require(/app/config/runtime/tenants.php): Failed to open stream: No such file or directory in /app/src/Bootstrap.php on line 14",
+            "PHP Fatal error:  Uncaught Error: Failed opening required '/app/config/runtime/tenants.php' (include_path='.:/usr/local/lib/php') in /app/src/Bootstrap.php:14",
+        ])));
+
+        Assert.Equal(Categories.FileNotFound, diagnosis.RootCause.Category);
+        Assert.Contains("/app/config/runtime/tenants.php", diagnosis.RootCause.Summary);
+    }
+
+    [Fact]
+    public void ParserLineDecides_LoaderLineNamesTheFile()
+    {
+        var diagnosis = _engine.Diagnose(Bundle(Crashing("ns", "router", Container(last: Terminated(1)),
+        [
+            "Error: failed to load configuration from /etc/geo-router/router.toml",
+            "Caused by:",
+            "    TOML parse error at line 23, column 19",
+        ])));
+
+        Assert.Equal(Categories.InvalidConfig, diagnosis.RootCause.Category);
+        Assert.Contains("/etc/geo-router/router.toml", diagnosis.RootCause.Summary);
+    }
 }

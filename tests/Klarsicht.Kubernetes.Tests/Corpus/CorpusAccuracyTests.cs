@@ -25,6 +25,7 @@ public sealed class CorpusAccuracyTests(ITestOutputHelper output)
     // Written as a held-out corpus by authors who never saw the engine; measured once untuned (tests/calibration),
     // then the engine's general mistakes it exposed were fixed. Its own folder: its incidents share another `now`.
     [InlineData("holdout-1")]
+    [InlineData("holdout-2")]
     public async Task OwnCorpus_ReplayedInProcess_ScoresEveryScenario(string folder)
     {
         var scores = await InProcessReplay.RunAsync(Path.Combine(CorpusLocator.Own(), folder));

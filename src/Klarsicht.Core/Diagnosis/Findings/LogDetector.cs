@@ -62,6 +62,7 @@ internal static class LogDetector
 
         var finding = ToFinding(subject, speaker, focus, cited);
         finding = WithEndpoint(finding, window, speaker);
+        finding = WithFile(finding, window, speaker);
         finding = WithTopFrame(finding, speaker);
         finding = WithCrashReport(finding, window, speaker, winner);
         findings.Add(finding);
@@ -146,6 +147,31 @@ internal static class LogDetector
         }
 
         return finding with { Entities = entities, Evidence = evidence, Summary = LogSummaries.Describe(finding.Category, container, lentHit) };
+    }
+
+    // "failed to load configuration from /etc/app/router.toml" then "TOML parse error at line 23": the parser's
+    // line decides, the loader's line names the file a person has to fix.
+    private static Finding WithFile(Finding finding, List<LogHit> window, LogHit speaker)
+    {
+        if (finding.Category is not (Categories.InvalidConfig or Categories.FileNotFound) || speaker.Entity("file") is not null)
+        {
+            return finding;
+        }
+
+        var donor = window.LastOrDefault(h => h.Pattern.Category == finding.Category && h.LineNumber <= speaker.LineNumber && h.Entity("file") is not null);
+        if (donor is null)
+        {
+            return finding;
+        }
+
+        var lent = speaker with { Entities = new Dictionary<string, string>(speaker.Entities, StringComparer.Ordinal) { ["file"] = donor.Entity("file")! } };
+        var evidence = finding.Evidence.Any(e => e.Summary.Contains(donor.Line.Trim(), StringComparison.Ordinal)) ? finding.Evidence : [.. finding.Evidence, Cite.Log(donor)];
+        return finding with
+        {
+            Entities = new Dictionary<string, string>(finding.Entities, StringComparer.Ordinal) { ["file"] = donor.Entity("file")! },
+            Evidence = evidence,
+            Summary = LogSummaries.Describe(finding.Category, finding.Entity("container") ?? speaker.Log.Container, lent),
+        };
     }
 
     // Go turns a SIGSEGV in Go code into a runtime panic ("panic: runtime error: invalid memory address or nil

@@ -153,7 +153,8 @@ internal static partial class RuntimeDetector
         var scheduled = pod.Condition("PodScheduled");
         var failed = subject.Events.Where(e => e.Reason == "FailedScheduling" && e.InvolvedName == pod.Name)
             .OrderByDescending(e => e.LastSeen ?? e.FirstSeen).ToList();
-        if (pod.Phase != "Pending" || (scheduled?.Status != "False" && failed.Count == 0) || pod.NodeName is not null && failed.Count == 0)
+        // A pod bound to a node was scheduled: FailedScheduling events from before it found one are history.
+        if (pod.Phase != "Pending" || pod.NodeName is not null || scheduled?.Status == "True" || (scheduled?.Status != "False" && failed.Count == 0))
         {
             return;
         }
@@ -436,7 +437,11 @@ internal static partial class RuntimeDetector
         var killing = ProbeKills(subject, pod, c);
         var liveness = unhealthy.Where(e => e.Message.StartsWith("Liveness probe", StringComparison.Ordinal) || e.Message.StartsWith("Startup probe", StringComparison.Ordinal)).ToList();
         var t = c.LastTermination;
-        if (killing.Count > 0 || (liveness.Count > 0 && c.RestartCount > 0 && t?.ExitCode is 137 or 143 or 2 or 0))
+        // The kubelet's kill ends a container with SIGTERM (143, or 0/2 from a process that shuts down on it) or
+        // SIGKILL (137). A last exit of 1 with probe kills in the events means the container crashed on its own
+        // this time; the kills are history, and the crash's own evidence explains it.
+        var killExplainsExit = t is null || t.ExitCode is 137 or 143 or 2 or 0;
+        if ((killing.Count > 0 || (liveness.Count > 0 && c.RestartCount > 0)) && killExplainsExit)
         {
             var probe = liveness.Any(e => e.Message.StartsWith("Startup", StringComparison.Ordinal)) && c.Startup is not null ? c.Startup : c.Liveness ?? c.Startup;
             var kind = probe == c.Startup && c.Startup is not null ? "startup" : "liveness";
