@@ -1,10 +1,10 @@
+using System.Data.Common;
 using Klarsicht.Api.Configuration;
 using Klarsicht.Api.Observability;
 using Klarsicht.Core.Investigations;
 using Klarsicht.Core.Rcas;
 using Klarsicht.Storage;
 using Klarsicht.Storage.Investigations;
-using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;

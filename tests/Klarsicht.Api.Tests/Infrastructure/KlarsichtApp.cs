@@ -19,6 +19,8 @@ public sealed class KlarsichtApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
+    private Action<IServiceCollection>? _services;
+
     private KlarsichtApp(FakeKubeServer kube, string dataDirectory, Dictionary<string, string?> settings)
     {
         Kube = kube;
@@ -33,7 +35,8 @@ public sealed class KlarsichtApp : WebApplicationFactory<Program>
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<KlarsichtApp> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, FakeKubeServer? kube = null)
+    /// <param name="services">Replaces services after the app registered its own, e.g. to wrap the store in a fault.</param>
+    public static async Task<KlarsichtApp> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, FakeKubeServer? kube = null, Action<IServiceCollection>? services = null)
     {
         kube ??= await FakeKubeServer.StartAsync(new FakeKubeOptions { CorpusDirectories = [Path.Combine(AppContext.BaseDirectory, "Corpus")], Offset = TimeSpan.Zero });
         var directory = dataDirectory ?? Directory.CreateTempSubdirectory("klarsicht-test-").FullName;
@@ -49,7 +52,7 @@ public sealed class KlarsichtApp : WebApplicationFactory<Program>
             all[key] = value;
         }
 
-        var app = new KlarsichtApp(kube, directory, all);
+        var app = new KlarsichtApp(kube, directory, all) { _services = services };
         app.StartServer();
         return app;
     }
@@ -64,7 +67,10 @@ public sealed class KlarsichtApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
         builder.ConfigureTestServices(services =>
-            services.AddSingleton<IKubernetes>(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = Kube.BaseUrl })));
+        {
+            services.AddSingleton<IKubernetes>(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = Kube.BaseUrl }));
+            _services?.Invoke(services);
+        });
     }
 
     public static StringContent JsonBody(string text) => new(text, System.Text.Encoding.UTF8, "application/json");

@@ -1,10 +1,14 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Reflection;
+using System.Text.Json.Nodes;
 using Klarsicht.Api.Tests.Infrastructure;
 using Klarsicht.Api.Webhooks;
 using Klarsicht.Core.Rcas;
+using Klarsicht.Storage.Investigations;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Klarsicht.Api.Tests.Operability;
 
@@ -41,5 +45,79 @@ public sealed class StorageFaultTests
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5), "the 202 must wait for the commit, not precede it");
         var id = Assert.Single((await response.Content.ReadFromJsonAsync<IntakeResponse>(KlarsichtApp.Json))!.Investigations).Id;
         Assert.Equal(RcaStatus.Completed, (await app.WaitForRcaAsync(client, id)).Status);
+    }
+
+    [Fact]
+    public async Task DiskFull_WebhooksAnswer503WithRetryAfter_AndTheRetriesAreKeptOnceThereIsRoom()
+    {
+        FullDiskStore? full = null;
+        await using var app = await KlarsichtApp.StartAsync(services: services =>
+        {
+            var original = services.Last(d => d.ServiceType == typeof(IInvestigationStore));
+            services.AddSingleton(sp =>
+            {
+                full = (FullDiskStore)(object)DispatchProxy.Create<IInvestigationStore, FullDiskStore>();
+                full.Inner = (IInvestigationStore)original.ImplementationFactory!(sp);
+                return (IInvestigationStore)(object)full;
+            });
+        });
+        var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
+
+        full!.Full = true;
+        var refused = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var body = Delivery(i);
+            var response = await client.PostAsync("/api/v1/webhooks/alertmanager", KlarsichtApp.JsonBody(body));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            refused.Add(body);
+        }
+
+        // Room again: Alertmanager's retries are accepted and investigated.
+        full.Full = false;
+        foreach (var body in refused)
+        {
+            var response = await client.PostAsync("/api/v1/webhooks/alertmanager", KlarsichtApp.JsonBody(body));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var id = Assert.Single((await response.Content.ReadFromJsonAsync<IntakeResponse>(KlarsichtApp.Json))!.Investigations).Id;
+            Assert.Equal(RcaStatus.Completed, (await app.WaitForRcaAsync(client, id)).Status);
+        }
+    }
+
+    private static string Delivery(int n)
+    {
+        var payload = JsonNode.Parse(KlarsichtApp.Payload("alertmanager-crashloop.json"))!;
+        payload["alerts"]![0]!["fingerprint"] = $"diskfull{n}";
+        payload["alerts"]![0]!["labels"]!["delivery"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return payload.ToJsonString();
+    }
+
+    /// <summary>The real store, except that intake fails the way SQLite does on a full disk while <see cref="Full"/> is set.</summary>
+    public class FullDiskStore : DispatchProxy
+    {
+        public IInvestigationStore Inner { get; set; } = null!;
+
+        public bool Full { get; set; }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            if (Full && targetMethod!.Name == nameof(IInvestigationStore.AcceptAsync))
+            {
+                return Task.FromException<IReadOnlyList<IntakeOutcome?>>(new SqliteException("SQLite Error 13: 'database or disk is full'.", 13));
+            }
+
+            try
+            {
+                return targetMethod!.Invoke(Inner, args);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+                throw;
+            }
+        }
     }
 }
