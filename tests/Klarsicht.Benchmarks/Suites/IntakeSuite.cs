@@ -42,11 +42,15 @@ public static class IntakeSuite
 
         var bodies = Bodies(run, deliveries, workloads);
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var (gen0, gen1, gen2, paused, allocated) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
         var outcome = await LoadLoop.RunAsync(http, bodies, concurrency);
         cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        var gc = $"GC during the run: {GC.CollectionCount(0) - gen0} gen0, {GC.CollectionCount(1) - gen1} gen1, {GC.CollectionCount(2) - gen2} gen2, " +
+            $"paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:0} ms in all, {(GC.GetTotalAllocatedBytes() - allocated) / (double)deliveries / 1024:0.0} KB allocated per delivery";
         var p = Percentiles.Of(outcome.LatenciesMs);
         Console.WriteLine($"deliveries/s: {deliveries / outcome.Elapsed.TotalSeconds:0} ({deliveries} in {outcome.Elapsed.TotalMilliseconds:0} ms), errors {outcome.Errors}{(outcome.FirstError is null ? "" : $" (first: {outcome.FirstError})")} (target >= 5000/s)");
         Console.WriteLine($"latency: {Stats.Ms(p)} (target p99 <= 20 ms)");
+        Console.WriteLine(gc);
         Console.WriteLine($"CPU (this process: load loop + service + fake API): {cpu.TotalMilliseconds / deliveries:0.000} ms per delivery, i.e. at most {Environment.ProcessorCount * 1000 / (cpu.TotalMilliseconds / deliveries):0}/s on {Environment.ProcessorCount} idle cores; load average during the run {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 
         var (stored, investigations) = await CountAsync(postgres, Path.Combine(data, "klarsicht.db"), run);
