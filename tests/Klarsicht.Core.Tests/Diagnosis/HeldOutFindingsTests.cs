@@ -105,4 +105,29 @@ public sealed class HeldOutFindingsTests
         Assert.Equal(Categories.InvalidConfig, diagnosis.RootCause.Category);
         Assert.Contains("/etc/geo-router/router.toml", diagnosis.RootCause.Summary);
     }
+
+    [Fact]
+    public void ExitsZero_SaysWhatTheContainerRuns_WithSecretsRedacted()
+    {
+        var container = Container(last: Terminated(0, "Completed"), command: ["python", "-m", "digest", "--once", "--password=hunter2hunter2"]);
+
+        var diagnosis = _engine.Diagnose(Bundle(Crashing("ns", "digest", container, ["digest sent to 1204 users", "done"])));
+
+        Assert.Equal(Categories.ExitsZero, diagnosis.RootCause.Category);
+        Assert.Contains("--once", diagnosis.RootCause.Summary);
+        Assert.DoesNotContain("hunter2hunter2", diagnosis.RootCause.Summary);
+    }
+
+    [Fact]
+    public void NameResolutionFailure_OnTheHostNetwork_SaysSo()
+    {
+        var subject = Crashing("ns", "gateway", Container(last: Terminated(1)),
+            ["Error: getaddrinfo ENOTFOUND orders-api.shop.svc.cluster.local"]);
+        subject = subject with { Pod = subject.Pod! with { HostNetwork = true } };
+
+        var diagnosis = _engine.Diagnose(Bundle(subject));
+
+        Assert.Equal(Categories.NetworkFailure, diagnosis.RootCause.Category);
+        Assert.Contains("hostNetwork: true", diagnosis.RootCause.Summary);
+    }
 }

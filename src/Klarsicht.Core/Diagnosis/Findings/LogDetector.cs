@@ -63,6 +63,7 @@ internal static class LogDetector
         var finding = ToFinding(subject, speaker, focus, cited);
         finding = WithEndpoint(finding, window, speaker);
         finding = WithFile(finding, window, speaker);
+        finding = WithHostNetwork(finding, subject);
         finding = WithTopFrame(finding, speaker);
         finding = WithCrashReport(finding, window, speaker, winner);
         findings.Add(finding);
@@ -150,27 +151,65 @@ internal static class LogDetector
     }
 
     // "failed to load configuration from /etc/app/router.toml" then "TOML parse error at line 23": the parser's
-    // line decides, the loader's line names the file a person has to fix.
+    // line decides, the loader's line names the file a person has to fix. Likewise PostgreSQL's
+    // 'invalid value for parameter "shared_buffers"' before 'configuration file ... contains errors'.
+    private static readonly string[] LentEntities = ["file", "key"];
+
     private static Finding WithFile(Finding finding, List<LogHit> window, LogHit speaker)
     {
-        if (finding.Category is not (Categories.InvalidConfig or Categories.FileNotFound) || speaker.Entity("file") is not null)
+        if (finding.Category is not (Categories.InvalidConfig or Categories.FileNotFound))
         {
             return finding;
         }
 
-        var donor = window.LastOrDefault(h => h.Pattern.Category == finding.Category && h.LineNumber <= speaker.LineNumber && h.Entity("file") is not null);
-        if (donor is null)
+        var lent = new Dictionary<string, string>(speaker.Entities, StringComparer.Ordinal);
+        var donors = new List<LogHit>();
+        foreach (var name in LentEntities.Where(n => speaker.Entity(n) is null))
+        {
+            var donor = window.LastOrDefault(h => h.Pattern.Category == finding.Category && h.LineNumber <= speaker.LineNumber && h.Entity(name) is not null);
+            if (donor is not null)
+            {
+                lent[name] = donor.Entity(name)!;
+                if (!donors.Contains(donor))
+                {
+                    donors.Add(donor);
+                }
+            }
+        }
+
+        if (donors.Count == 0)
         {
             return finding;
         }
 
-        var lent = speaker with { Entities = new Dictionary<string, string>(speaker.Entities, StringComparer.Ordinal) { ["file"] = donor.Entity("file")! } };
-        var evidence = finding.Evidence.Any(e => e.Summary.Contains(donor.Line.Trim(), StringComparison.Ordinal)) ? finding.Evidence : [.. finding.Evidence, Cite.Log(donor)];
+        var entities = new Dictionary<string, string>(finding.Entities, StringComparer.Ordinal);
+        foreach (var name in LentEntities.Where(lent.ContainsKey))
+        {
+            entities[name] = lent[name];
+        }
+
+        var cited = donors.Where(d => !finding.Evidence.Any(e => e.Summary.Contains(d.Line.Trim(), StringComparison.Ordinal))).Select(Cite.Log);
         return finding with
         {
-            Entities = new Dictionary<string, string>(finding.Entities, StringComparer.Ordinal) { ["file"] = donor.Entity("file")! },
-            Evidence = evidence,
-            Summary = LogSummaries.Describe(finding.Category, finding.Entity("container") ?? speaker.Log.Container, lent),
+            Entities = entities,
+            Evidence = [.. finding.Evidence, .. cited],
+            Summary = LogSummaries.Describe(finding.Category, finding.Entity("container") ?? speaker.Log.Container, speaker with { Entities = lent }),
+        };
+    }
+
+    // A pod on the host's network resolves names through the node's resolver unless its dnsPolicy says
+    // ClusterFirstWithHostNet: cluster-local names then fail while public ones work.
+    private static Finding WithHostNetwork(Finding finding, SubjectEvidence subject)
+    {
+        if (finding.Category != Categories.NetworkFailure || subject.Pod is not { HostNetwork: true } pod)
+        {
+            return finding;
+        }
+
+        return finding with
+        {
+            Summary = $"{finding.Summary} (the pod runs with hostNetwork: true, so it resolves names through the node's resolver unless dnsPolicy is ClusterFirstWithHostNet)",
+            Evidence = [.. finding.Evidence, Cite.Spec(pod, "spec.hostNetwork", $"Pod {pod.Name} runs with hostNetwork: true")],
         };
     }
 
@@ -278,6 +317,7 @@ internal static class LogSummaries
         {
             Categories.MissingEnvVar when E("var") is { } v => $"container {container} exits because the environment variable {v} is not set",
             Categories.MissingEnvVar => $"container {container} exits because a required environment variable is not set: {line}",
+            Categories.InvalidConfig when E("file") is { } f && E("key") is { } k => $"container {container} rejects the value of {k} in its configuration {f}: {line}",
             Categories.InvalidConfig when E("file") is { } f => $"container {container} rejects its configuration {f}: {line}",
             Categories.InvalidConfig => $"container {container} cannot parse its configuration: {line}",
             Categories.FileNotFound when E("file") is { } f => $"container {container} expects the file {f}, which does not exist in the container",

@@ -401,8 +401,10 @@ internal static partial class RuntimeDetector
             // A process that shuts down cleanly on the kubelet's SIGTERM after a failed liveness probe also exits 0:
             // that exit is the probe's doing, not the app finishing its work.
             case 0 when pod.RestartPolicy == "Always" && (c.RestartCount > 0 || c.State?.Reason == "CrashLoopBackOff") && !c.IsInit && ProbeKills(subject, pod, c).Count == 0:
+                // Redacted: a command line may carry a --password=… flag.
+                var runs = c.Command.Concat(c.Args).ToList() is { Count: > 0 } commandLine ? $"; it runs `{Cite.Trim(Redaction.SecretRedactor.Redact(string.Join(' ', commandLine)), 160)}`" : string.Empty;
                 findings.Add(new Finding(Categories.ExitsZero, FindingTier.Runtime, 0.93,
-                    $"container {c.Name} exits successfully (exit code 0, Completed) but the pod's restartPolicy is Always, so Kubernetes restarts it ({c.RestartCount} restarts)",
+                    $"container {c.Name} exits successfully (exit code 0, Completed) but the pod's restartPolicy is Always, so Kubernetes restarts it ({c.RestartCount} restarts){runs}",
                     [termination, Cite.Spec(pod, "spec.restartPolicy", $"Pod {pod.Name} has restartPolicy {pod.RestartPolicy}")],
                     Entities.Of(("container", c.Name), ("reason", t.Reason ?? "Completed")), t.FinishedAt, Rank: 75));
                 return;
