@@ -82,6 +82,13 @@ internal static class Cascade
             host = named.Host;
         }
 
+        // A Service of type ExternalName is a DNS alias for a host outside the cluster: that host is where it went.
+        var aliases = subject.Dependencies.Where(d => d.Service is { Type: "ExternalName", ExternalName.Length: > 0 }).ToList();
+        if (aliases.Count == 1 && (host is null || System.Net.IPAddress.TryParse(host, out _) || Matches(aliases[0], host, null)))
+        {
+            return aliases[0].Service!.ExternalName;
+        }
+
         if (host is null)
         {
             var external = subject.Dependencies.Where(d => d.Resolution == DependencyResolution.External).ToList();

@@ -130,4 +130,34 @@ public sealed class HeldOutFindingsTests
         Assert.Equal(Categories.NetworkFailure, diagnosis.RootCause.Category);
         Assert.Contains("hostNetwork: true", diagnosis.RootCause.Summary);
     }
+
+    [Fact]
+    public void AWarningFollowedByALongOrdinaryRun_IsNotTheCause()
+    {
+        var lines = new List<string> { "{\"level\": 40, \"msg\": \"partner signature check failed, rejecting\", \"status\": 401}" };
+        lines.AddRange(Enumerable.Range(0, 12).Select(i => $"{{\"level\": 30, \"msg\": \"request completed\", \"n\": {i}}}"));
+
+        Assert.Equal(Categories.Unknown, Category(137, [.. lines]));
+    }
+
+    [Fact]
+    public void APanicAfterARecoveredBrokerError_IsAppCrash()
+    {
+        Assert.Equal(Categories.AppCrash, Category(101,
+            "ERROR rdkafka::client: librdkafka: Global error: BrokerTransportFailure (Local: Broker transport failure): kafka-1:9092/1: Connect to ipv4#10.0.0.7:9092 failed: Connection refused",
+            "INFO ingestor: consumer assigned partitions=[0,1,2]",
+            "thread 'main' panicked at src/decode/envelope.rs:88:51:",
+            "called `Option::unwrap()` on a `None` value"));
+    }
+
+    [Fact]
+    public void ThreadLimitAndPhpFpmPoolErrors_AreRecognised()
+    {
+        Assert.Equal(Categories.ResourceExhaustion, Category(1,
+            "/usr/local/bundle/gems/sidekiq-7.3.2/lib/sidekiq/component.rb:10:in 'Thread.new': can't create Thread: Resource temporarily unavailable (ThreadError)"));
+        Assert.Equal(Categories.InvalidConfig, Category(78,
+            "[15-Jun-2026 08:56:30] ERROR: [pool www] pm.max_spare_servers(4) must be greater than pm.min_spare_servers(8)",
+            "[15-Jun-2026 08:56:30] ERROR: failed to post process the configuration",
+            "[15-Jun-2026 08:56:30] ERROR: FPM initialization failed"));
+    }
 }

@@ -26,6 +26,7 @@ public sealed class CorpusAccuracyTests(ITestOutputHelper output)
     // then the engine's general mistakes it exposed were fixed. Its own folder: its incidents share another `now`.
     [InlineData("holdout-1")]
     [InlineData("holdout-2")]
+    [InlineData("holdout-3")]
     public async Task OwnCorpus_ReplayedInProcess_ScoresEveryScenario(string folder)
     {
         var scores = await InProcessReplay.RunAsync(Path.Combine(CorpusLocator.Own(), folder));

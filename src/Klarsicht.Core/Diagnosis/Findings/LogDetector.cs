@@ -46,6 +46,21 @@ internal static class LogDetector
             return findings;
         }
 
+        // A Go or Rust panic after the specific line is the crash itself: the earlier line (a broker that refused,
+        // then recovered) is context. A panic caused by that failure names it on its own or its next line.
+        if (generic.LastOrDefault(h => h.Pattern.Id is "go-panic" or "rust-panic") is { } panic && panic.LineNumber > winner.LineNumber
+            && !specific.Any(h => h.LineNumber > panic.LineNumber))
+        {
+            winner = panic;
+        }
+
+        // A warning or retry is a cause only if the container stopped soon after it; one followed by a long run of
+        // ordinary lines was handled, and the crash left no explanation in the log.
+        if (winner.IsRetry && log.Lines.Skip(winner.LineNumber).Count(l => !string.IsNullOrWhiteSpace(l)) > QuietTailLines)
+        {
+            return findings;
+        }
+
         // The nearest line decides the category; the most telling line of that category (highest weight,
         // most extracted entities) speaks for it: "listen EADDRINUSE :::9090" rather than "code: 'EADDRINUSE'".
         var speaker = window.Where(h => h.Pattern.Category == winner.Pattern.Category && h.IsRetry == winner.IsRetry)
@@ -289,6 +304,9 @@ internal static class LogDetector
             Summary = LogSummaries.Describe(finding.Category, finding.Entity("container") ?? speaker.Log.Container, speaker, frame.Frame),
         };
     }
+
+    // More ordinary lines than this after a warning mean the app carried on.
+    private const int QuietTailLines = 8;
 
     private static Finding ToFinding(SubjectEvidence subject, LogHit hit, string container, List<LogHit> cited)
     {

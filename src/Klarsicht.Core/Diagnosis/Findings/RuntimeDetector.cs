@@ -271,7 +271,8 @@ internal static partial class RuntimeDetector
         }
 
         var attach = mountEvents.FirstOrDefault(e => e.Reason == "FailedAttachVolume") ?? mountEvents.FirstOrDefault();
-        if (attach is not null && pod.AllContainers.All(c => c.State?.Kind != ContainerStateKind.Running))
+        // Volumes block a pod whose containers never started; a container that has run and crashed had its mounts.
+        if (attach is not null && pod.AllContainers.All(c => c.State?.Kind != ContainerStateKind.Running && c.LastTermination is null))
         {
             var summary = attach.Message.Contains("Multi-Attach", StringComparison.Ordinal)
                 ? $"pod {pod.Name} cannot start: Multi-Attach error, its ReadWriteOnce volume is still attached to another node"
@@ -440,9 +441,11 @@ internal static partial class RuntimeDetector
         var liveness = unhealthy.Where(e => e.Message.StartsWith("Liveness probe", StringComparison.Ordinal) || e.Message.StartsWith("Startup probe", StringComparison.Ordinal)).ToList();
         var t = c.LastTermination;
         // The kubelet's kill ends a container with SIGTERM (143, or 0/2 from a process that shuts down on it) or
-        // SIGKILL (137). A last exit of 1 with probe kills in the events means the container crashed on its own
-        // this time; the kills are history, and the crash's own evidence explains it.
-        var killExplainsExit = t is null || t.ExitCode is 137 or 143 or 2 or 0;
+        // SIGKILL (137), or with whatever the app exits with on SIGTERM when the kill fell inside its last run.
+        // Otherwise probe kills in the events are history: the container crashed on its own this time.
+        var killExplainsExit = t is null || t.ExitCode is 137 or 143 or 2 or 0
+            || killing.Any(e => (e.FirstSeen ?? e.LastSeen) is { } first && (e.LastSeen ?? first) is { } last
+                && t.StartedAt is { } started && t.FinishedAt is { } finished && first <= finished.AddSeconds(5) && last >= started);
         if ((killing.Count > 0 || (liveness.Count > 0 && c.RestartCount > 0)) && killExplainsExit)
         {
             var probe = liveness.Any(e => e.Message.StartsWith("Startup", StringComparison.Ordinal)) && c.Startup is not null ? c.Startup : c.Liveness ?? c.Startup;

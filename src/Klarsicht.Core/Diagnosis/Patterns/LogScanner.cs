@@ -22,7 +22,7 @@ public sealed record LogHit(
 /// <summary>Runs the pattern library over container logs, one pass per log.</summary>
 public static partial class LogScanner
 {
-    [GeneratedRegex(@"\b(?:retry(?:ing)?|retries|will retry|attempt \d+\s*(?:/|of)\s*\d+|backing off|reconnect(?:ing)?|trying again)\b|^\s*(?:\S+\s+){0,3}\[?(?:WARN(?:ING)?|W)\]?[\s:]|""level""\s*:\s*""warn(?:ing)?""|level=warn", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:retry(?:ing)?|retries|will retry|attempt \d+\s*(?:/|of)\s*\d+|backing off|reconnect(?:ing)?|trying again)\b|^\s*(?:\S+\s+){0,3}\[?(?:WARN(?:ING)?|W)\]?[\s:]|""level""\s*:\s*""warn(?:ing)?""|""level""\s*:\s*40\b|level=warn", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RetryOrWarning();
 
     [GeneratedRegex(@"attempt (?<n>\d+)\s*(?:/|of)\s*(?<m>\d+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
