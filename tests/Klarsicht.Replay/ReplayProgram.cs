@@ -20,6 +20,8 @@ public static class ReplayProgram
         "usage: Klarsicht.Replay <corpus-dir> [--json out.json] [--latency-ms 20] [--no-prometheus] [--parallel 1] " +
         "[--service-url http://host:port --service-token T] [--no-fail]\n       Klarsicht.Replay <corpus-dir> --check\n       Klarsicht.Replay --merge report.json report.json ... [--json out.json]";
 
+    private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
     public static async Task<int> Main(string[] args)
     {
         string? corpus = null;
@@ -103,7 +105,7 @@ public static class ReplayProgram
         report.Print(Console.Out);
         if (json is not null)
         {
-            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, ReportJson));
             Console.WriteLine($"\nwrote {json}");
         }
 
@@ -118,12 +120,11 @@ public static class ReplayProgram
             return 2;
         }
 
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         var results = new List<ScenarioResult>();
         foreach (var file in reports)
         {
             await using var stream = File.OpenRead(file);
-            var saved = await JsonSerializer.DeserializeAsync<SavedReport>(stream, options) ?? throw new InvalidDataException($"{file} is not a replay report");
+            var saved = await JsonSerializer.DeserializeAsync<SavedReport>(stream, ReportJson) ?? throw new InvalidDataException($"{file} is not a replay report");
             results.AddRange(saved.Results);
         }
 
@@ -131,7 +132,7 @@ public static class ReplayProgram
         report.Print(Console.Out);
         if (json is not null)
         {
-            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, ReportJson));
         }
 
         return 0;

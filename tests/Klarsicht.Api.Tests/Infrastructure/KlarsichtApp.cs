@@ -77,6 +77,15 @@ public sealed class KlarsichtApp : WebApplicationFactory<Program>
 
     public static string Payload(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", name));
 
+    /// <summary>The documented crash-loop delivery as a distinct alert: its own fingerprint and a label that says which.</summary>
+    public static string AlertmanagerDelivery(string fingerprint)
+    {
+        var payload = System.Text.Json.Nodes.JsonNode.Parse(Payload("alertmanager-crashloop.json"))!;
+        payload["alerts"]![0]!["fingerprint"] = fingerprint;
+        payload["alerts"]![0]!["labels"]!["delivery"] = fingerprint;
+        return payload.ToJsonString();
+    }
+
     /// <summary>Polls until the RCA leaves pending/running, or fails the test after the timeout.</summary>
     public async Task<Rca> WaitForRcaAsync(HttpClient client, string id, TimeSpan? timeout = null)
     {

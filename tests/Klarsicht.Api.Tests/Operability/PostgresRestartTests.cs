@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Dapper;
 using Klarsicht.Api.Tests.Infrastructure;
 using Klarsicht.Api.Webhooks;
@@ -59,7 +58,8 @@ public sealed class PostgresRestartTests
         {
             while (!stop.IsCancellationRequested)
             {
-                var (fingerprint, body) = Delivery(Interlocked.Increment(ref next));
+                var fingerprint = $"pgrestart{Interlocked.Increment(ref next):D6}";
+                var body = KlarsichtApp.AlertmanagerDelivery(fingerprint);
                 var status = await DeliverAsync(fingerprint, body);
                 statuses.Add(status);
                 if (status != HttpStatusCode.Accepted)
@@ -114,16 +114,6 @@ public sealed class PostgresRestartTests
         var investigations = (await connection.QueryAsync<(string Status, int Attempts)>("SELECT status, attempts FROM investigations")).ToList();
         Assert.Equal(acknowledged.Values.Distinct().Count(), investigations.Count);
         Assert.All(investigations, i => Assert.Equal(("completed", 1), (i.Status, i.Attempts)));
-    }
-
-    private static (string Fingerprint, string Body) Delivery(int n)
-    {
-        var payload = JsonNode.Parse(KlarsichtApp.Payload("alertmanager-crashloop.json"))!;
-        var alert = payload["alerts"]![0]!;
-        var fingerprint = $"pgrestart{n:D6}";
-        alert["fingerprint"] = fingerprint;
-        alert["labels"]!["delivery"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return (fingerprint, payload.ToJsonString());
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

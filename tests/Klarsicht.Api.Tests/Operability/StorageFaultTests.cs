@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
-using System.Text.Json.Nodes;
 using Klarsicht.Api.Tests.Infrastructure;
 using Klarsicht.Api.Webhooks;
 using Klarsicht.Core.Rcas;
@@ -68,7 +67,7 @@ public sealed class StorageFaultTests
         var refused = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            var body = Delivery(i);
+            var body = KlarsichtApp.AlertmanagerDelivery($"diskfull{i}");
             var response = await client.PostAsync("/api/v1/webhooks/alertmanager", KlarsichtApp.JsonBody(body));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.NotNull(response.Headers.RetryAfter);
@@ -85,14 +84,6 @@ public sealed class StorageFaultTests
             var id = Assert.Single((await response.Content.ReadFromJsonAsync<IntakeResponse>(KlarsichtApp.Json))!.Investigations).Id;
             Assert.Equal(RcaStatus.Completed, (await app.WaitForRcaAsync(client, id)).Status);
         }
-    }
-
-    private static string Delivery(int n)
-    {
-        var payload = JsonNode.Parse(KlarsichtApp.Payload("alertmanager-crashloop.json"))!;
-        payload["alerts"]![0]!["fingerprint"] = $"diskfull{n}";
-        payload["alerts"]![0]!["labels"]!["delivery"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return payload.ToJsonString();
     }
 
     /// <summary>The real store, except that intake fails the way SQLite does on a full disk while <see cref="Full"/> is set.</summary>

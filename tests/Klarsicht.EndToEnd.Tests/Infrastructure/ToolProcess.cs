@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Klarsicht.Testing;
 
 namespace Klarsicht.EndToEnd.Tests.Infrastructure;
 
@@ -98,23 +99,7 @@ public sealed class ToolProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
-        {
-            // Already gone, or it did not die in time.
-        }
-        finally
-        {
-            _process.Dispose();
-        }
+        await _process.StopAsync();
 
         try
         {

@@ -130,24 +130,5 @@ public sealed class ChildService : IAsyncDisposable
         throw new TimeoutException($"/{path} did not answer 200 within {timeout.TotalSeconds:0} s");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _process.WaitForExitAsync(cts.Token);
-            }
-        }
-        catch (Exception e) when (e is InvalidOperationException or OperationCanceledException)
-        {
-            // Already gone, or did not die in time.
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
+    public async ValueTask DisposeAsync() => await _process.StopAsync();
 }

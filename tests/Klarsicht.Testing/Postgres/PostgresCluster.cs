@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using Klarsicht.Testing.Prometheus;
 
@@ -47,7 +46,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         var user = IsRoot ? "postgres" : Environment.UserName;
         if (IsRoot)
         {
-            await RunAsync("chown", ["postgres", directory]);
+            await Processes.RunAsync("chown", ["postgres", directory]);
         }
 
         var cluster = new PostgresCluster(bin, directory, PrometheusTestServer.FreePort(), user);
@@ -94,26 +93,8 @@ public sealed class PostgresCluster : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private Task PgAsync(string tool, IReadOnlyList<string> arguments) =>
+    private Task<string> PgAsync(string tool, IReadOnlyList<string> arguments) =>
         IsRoot
-            ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, tool), .. arguments])
-            : RunAsync(Path.Combine(_bin, tool), arguments);
-
-    private static async Task RunAsync(string file, IReadOnlyList<string> arguments)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await error}{await output}");
-        }
-    }
+            ? Processes.RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, tool), .. arguments])
+            : Processes.RunAsync(Path.Combine(_bin, tool), arguments);
 }

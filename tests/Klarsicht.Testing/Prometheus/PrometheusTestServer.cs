@@ -138,14 +138,7 @@ public sealed class PrometheusTestServer : IAsyncDisposable
             return 0;
         }
 
-        var output = new StringBuilder();
-        using var process = Start(promtool, output, "tsdb", "create-blocks-from", "openmetrics", "--quiet", file, data);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"promtool could not backfill {file} (exit code {process.ExitCode}): {output}");
-        }
-
+        await Processes.RunAsync(promtool, ["tsdb", "create-blocks-from", "openmetrics", "--quiet", file, data], cancellationToken).ConfigureAwait(false);
         return samples;
     }
 
@@ -222,30 +215,8 @@ public sealed class PrometheusTestServer : IAsyncDisposable
         }
     }
 
-    private async Task StopAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started or already gone.
-        }
-        catch (OperationCanceledException)
-        {
-            // It did not die in time; the directory may stay behind.
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
+    // If it does not die in time, the directory may stay behind.
+    private Task StopAsync() => _process.StopAsync();
 
     private static void TryDelete(string directory)
     {

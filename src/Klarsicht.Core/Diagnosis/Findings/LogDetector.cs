@@ -77,7 +77,7 @@ internal static class LogDetector
 
         var finding = ToFinding(subject, speaker, focus, cited);
         finding = WithEndpoint(finding, window, speaker);
-        finding = WithFile(finding, window, speaker);
+        finding = WithLentEntities(finding, window, speaker);
         finding = WithHostNetwork(finding, subject);
         finding = WithTopFrame(finding, speaker);
         finding = WithCrashReport(finding, window, speaker, winner);
@@ -170,7 +170,7 @@ internal static class LogDetector
     // 'invalid value for parameter "shared_buffers"' before 'configuration file ... contains errors'.
     private static readonly string[] LentEntities = ["file", "key"];
 
-    private static Finding WithFile(Finding finding, List<LogHit> window, LogHit speaker)
+    private static Finding WithLentEntities(Finding finding, List<LogHit> window, LogHit speaker)
     {
         if (finding.Category is not (Categories.InvalidConfig or Categories.FileNotFound))
         {
