@@ -5,7 +5,7 @@ namespace Klarsicht.Api.Investigations;
 
 /// <summary>
 /// Loads and runs the log-pattern library once in the background at startup, so the first investigation
-/// does not pay for compiling and JIT-ing a hundred regexes. Readiness does not wait for it.
+/// does not pay for parsing a hundred and fifty regexes and building the keyword index. Readiness does not wait for it.
 /// </summary>
 public sealed partial class EngineWarmup(IHostApplicationLifetime lifetime, ILogger<EngineWarmup> logger) : IHostedService
 {
@@ -25,7 +25,7 @@ public sealed partial class EngineWarmup(IHostApplicationLifetime lifetime, ILog
                     }
                     catch (RegexMatchTimeoutException)
                     {
-                        // A first match on a busy machine can outrun the timeout; it is compiled all the same.
+                        // A first match on a busy machine can outrun the timeout; the pattern is parsed all the same.
                     }
                 }
 

@@ -75,8 +75,8 @@ public static partial class LogScanner
         return hits;
     }
 
-    // The timeout guards against a pathological line, but the first match of a compiled pattern also pays for
-    // its JIT; on a busy machine that alone can exceed the budget, so one timeout earns one retry.
+    // The timeout guards against a pathological line, but on a busy machine a thread descheduled in the middle of
+    // an ordinary match can exceed the budget too, so one timeout earns one retry.
     private static Match? TryMatch(Regex regex, string line)
     {
         for (var attempt = 0; attempt < 2; attempt++)
