@@ -1,6 +1,7 @@
 using k8s;
 using Klarsicht.Core.Investigations;
 using Klarsicht.Kubernetes.Collectors;
+using Klarsicht.Kubernetes.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -18,22 +19,5 @@ public static class KubernetesServiceCollectionExtensions
         services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(KubernetesConfiguration.Build()));
         services.AddSingleton<IClusterCollector, KubernetesClusterCollector>();
         return services;
-    }
-}
-
-/// <summary>Builds the client configuration without failing startup when no cluster is reachable.</summary>
-public static class KubernetesConfiguration
-{
-    public static KubernetesClientConfiguration Build()
-    {
-        try
-        {
-            return KubernetesClientConfiguration.BuildDefaultConfig();
-        }
-        catch (k8s.Exceptions.KubeConfigException)
-        {
-            // No kubeconfig and not in a pod: every call will record a gap, and /readyz reports it.
-            return new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" };
-        }
     }
 }
