@@ -8,7 +8,10 @@ using Klarsicht.Prometheus.Configuration;
 using Klarsicht.Storage;
 using Prometheus;
 
-var builder = WebApplication.CreateBuilder(args);
+// The slim builder: Kestrel without HTTP/3, IIS or hosting-startup scanning, console logging only; each of
+// those is code a replica would map and never run. HTTPS endpoints from configuration still work.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseKestrelHttpsConfiguration();
 
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
@@ -27,8 +30,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseSwagger();
-app.UseSwaggerUI();
+app.UseSwaggerOnDemand();
 app.UseHttpMetrics();
 
 app.MapWebhooks();

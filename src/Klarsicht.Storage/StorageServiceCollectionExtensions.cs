@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Klarsicht.Storage.Investigations;
 using Klarsicht.Storage.Migrations;
 using Microsoft.Extensions.Configuration;
@@ -24,11 +25,23 @@ public static class StorageServiceCollectionExtensions
             var connectionString = configuration.GetConnectionString("Klarsicht") is { Length: > 0 } configured
                 ? configured
                 : options.IsPostgres ? throw new OptionsValidationException("ConnectionStrings:Klarsicht", typeof(StorageOptions), ["ConnectionStrings:Klarsicht is required when Klarsicht:Storage:Provider is postgres."]) : DefaultSqlite;
-            SchemaMigrator.Migrate(options, connectionString);
-            return options.IsPostgres
-                ? new PostgresInvestigationStore(NpgsqlDataSource.Create(connectionString), options.JoinWindow)
-                : new SqliteInvestigationStore(connectionString, options.JoinWindow);
+            return options.IsPostgres ? Postgres(connectionString, options) : Sqlite(connectionString, options);
         });
         return services;
+    }
+
+    // One method per provider, so that a replica loads (and maps) only its own provider's driver and migrations.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IInvestigationStore Sqlite(string connectionString, StorageOptions options)
+    {
+        SchemaMigrator.MigrateSqlite(connectionString);
+        return new SqliteInvestigationStore(connectionString, options.JoinWindow);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IInvestigationStore Postgres(string connectionString, StorageOptions options)
+    {
+        SchemaMigrator.MigratePostgres(connectionString);
+        return new PostgresInvestigationStore(NpgsqlDataSource.Create(connectionString), options.JoinWindow);
     }
 }

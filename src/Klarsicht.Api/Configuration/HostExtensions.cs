@@ -31,6 +31,22 @@ public static class HostExtensions
         return services;
     }
 
+    /// <summary>
+    /// Swagger UI and the OpenAPI document under /swagger, built on the first request there: nobody reads them
+    /// at 3 a.m., so a replica should not carry their middleware from startup.
+    /// </summary>
+    public static IApplicationBuilder UseSwaggerOnDemand(this IApplicationBuilder app)
+    {
+        var swagger = new Lazy<RequestDelegate>(() =>
+        {
+            var branch = app.New();
+            branch.UseSwagger();
+            branch.UseSwaggerUI();
+            return branch.Build();
+        });
+        return app.Use(next => context => context.Request.Path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase) ? swagger.Value(context) : next(context));
+    }
+
     /// <summary>Says at startup how the service is exposed, so an open webhook or API is never a surprise.</summary>
     public static void LogStartupSecurity(this WebApplication app)
     {

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using DbUp;
 using DbUp.Builder;
 using Microsoft.Data.Sqlite;
@@ -10,24 +11,45 @@ public static class SchemaMigrator
 {
     public static void Migrate(StorageOptions options, string connectionString)
     {
-        var folder = options.IsPostgres ? ".Migrations.Postgres." : ".Migrations.Sqlite.";
-        UpgradeEngineBuilder builder;
         if (options.IsPostgres)
         {
-            EnsureDatabase.For.PostgresqlDatabase(connectionString);
-            builder = DeployChanges.To.PostgresqlDatabase(connectionString);
+            MigratePostgres(connectionString);
         }
         else
         {
-            var path = new SqliteConnectionStringBuilder(connectionString).DataSource;
-            if (!string.IsNullOrEmpty(path) && path != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(path)) is { Length: > 0 } directory)
-            {
-                Directory.CreateDirectory(directory);
-            }
+            MigrateSqlite(connectionString);
+        }
+    }
 
-            builder = DeployChanges.To.SqliteDatabase(connectionString);
+    // Each provider in its own method: calling one does not load the other's driver or DbUp provider.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void MigrateSqlite(string connectionString)
+    {
+        var path = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        if (!string.IsNullOrEmpty(path) && path != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(path)) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
         }
 
+        Upgrade(DeployChanges.To.SqliteDatabase(connectionString), ".Migrations.Sqlite.");
+
+        // WAL lets readers run beside the single writer; it is stored in the database file, so once is enough.
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void MigratePostgres(string connectionString)
+    {
+        EnsureDatabase.For.PostgresqlDatabase(connectionString);
+        Upgrade(DeployChanges.To.PostgresqlDatabase(connectionString), ".Migrations.Postgres.");
+    }
+
+    private static void Upgrade(UpgradeEngineBuilder builder, string folder)
+    {
         var result = builder
             .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.Contains(folder, StringComparison.Ordinal))
             .WithTransactionPerScript()
@@ -37,16 +59,6 @@ public static class SchemaMigrator
         if (!result.Successful)
         {
             throw new InvalidOperationException($"Database migration failed at {result.ErrorScript?.Name}: {result.Error?.Message}", result.Error);
-        }
-
-        if (!options.IsPostgres)
-        {
-            // WAL lets readers run beside the single writer; it is stored in the database file, so once is enough.
-            using var connection = new SqliteConnection(connectionString);
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA journal_mode=WAL;";
-            command.ExecuteNonQuery();
         }
     }
 }
