@@ -24,6 +24,23 @@ public sealed class OpenApiTests
         Assert.True(JsonNode.DeepEquals(committed, live), "openapi/klarsicht.json differs from the running code: rerun with KLARSICHT_UPDATE_OPENAPI=1 and commit the change");
     }
 
+    [Fact]
+    public async Task SwaggerUi_IsServedOnDemand_AndOtherPathsStillReachTheApi()
+    {
+        await using var app = await KlarsichtApp.StartAsync();
+        using var client = app.CreateClient();
+
+        using var ui = await client.GetAsync("/swagger/index.html");
+        using var unknown = await client.GetAsync("/swagger/nothing-here");
+        using var health = await client.GetAsync("/healthz");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, ui.StatusCode);
+        Assert.Equal("text/html", ui.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("swagger-ui", await ui.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+    }
+
     private static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
