@@ -6,12 +6,15 @@ using Klarsicht.Kubernetes;
 using Klarsicht.Notifications;
 using Klarsicht.Prometheus.Configuration;
 using Klarsicht.Storage;
+using Microsoft.Extensions.Logging.Console;
 using Prometheus;
 
 // The slim builder: Kestrel without HTTP/3, IIS or hosting-startup scanning, console logging only; each of
 // those is code a replica would map and never run. HTTPS endpoints from configuration still work.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseKestrelHttpsConfiguration();
+// The slim builder pins the console logger to its plain formatter; Logging:Console decides again (JSON by default).
+builder.Services.Configure<ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
 
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));

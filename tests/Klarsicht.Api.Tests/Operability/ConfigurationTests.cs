@@ -1,4 +1,7 @@
 using Klarsicht.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace Klarsicht.Api.Tests.Operability;
 
@@ -15,5 +18,16 @@ public sealed class ConfigurationTests
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(async () => await KlarsichtApp.StartAsync(new Dictionary<string, string?> { [key] = value }));
         Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ConsoleFormatterNames.Json)]
+    [InlineData(ConsoleFormatterNames.Systemd)]
+    public async Task TheConsoleFormatter_IsTheOneConfigured(string formatter)
+    {
+        // appsettings.json says json; the slim host builder would otherwise pin the plain formatter.
+        await using var app = await KlarsichtApp.StartAsync(new Dictionary<string, string?> { ["Logging:Console:FormatterName"] = formatter });
+
+        Assert.Equal(formatter, app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
     }
 }
