@@ -1,5 +1,6 @@
 using FluentValidation;
 using Klarsicht.Api.Investigations;
+using Klarsicht.Api.Runtime;
 using Klarsicht.Api.Security;
 using Klarsicht.Api.Webhooks;
 using Klarsicht.Core.Diagnosis;
@@ -18,6 +19,7 @@ public static class KlarsichtServiceCollectionExtensions
         services.AddSingleton<DiagnosisEngine>();
         services.AddSingleton<Investigator>();
         services.AddHostedService<EngineWarmup>();
+        services.AddHostedService<IdleMemoryTrimmer>();
         return services;
     }
 

@@ -42,8 +42,11 @@ public static class StormSuite
         Console.WriteLine($"storage: {storage.Name}");
         await child.WaitReadyAsync(TimeSpan.FromSeconds(60));
         using var http = ReplayRunner.Client(child.BaseUrl);
-        await Task.Delay(3000);
+        // Idle: long enough for the service's idle trim (three quiet 2 s ticks) to have run.
+        var idleWait = TimeSpan.FromSeconds(10);
+        await Task.Delay(idleWait);
         var idleCold = child.WorkingSet;
+        var heapCold = await ManagedHeapAsync(http);
 
         // Baseline and warm-up: each workload investigated once on its own, counting API requests.
         var chosen = scenarios.Where(s => s.Alert.Payload?["alerts"] is JsonArray { Count: > 0 }).Take(workloads).ToList();
@@ -52,9 +55,9 @@ public static class StormSuite
         Console.WriteLine($"baseline (one alert per workload, sequential): {baselineRequests} API requests for {chosen.Count} investigations = {baselineRequests / (double)chosen.Count:0.0}/investigation; accuracy {baseline.Count(r => r.CategoryOk)}/{baseline.Count}");
         // Past the 4 s join window, as between storms: otherwise the first storm straddles the window's edge and
         // its alerts split between the baseline's completed investigations and new ones.
-        await Task.Delay(6000);
+        await Task.Delay(idleWait);
         var idle = child.WorkingSet;
-        Console.WriteLine($"working set idle: {Stats.Mb(idleCold)} after start, {Stats.Mb(idle)} after {chosen.Count} investigations");
+        Console.WriteLine($"working set idle ({idleWait.TotalSeconds:0} s without work): {Stats.Mb(idleCold)} after start (managed heap {heapCold}), {Stats.Mb(idle)} after {chosen.Count} investigations (managed heap {await ManagedHeapAsync(http)})");
 
         var afterStorm = new List<long>();
         var peaks = new List<long>();
@@ -87,7 +90,7 @@ public static class StormSuite
             await sampler;
             var requests = kube.RequestCount;
             var repeated = kube.RequestLog.GroupBy(l => l).Where(g => g.Count() > 1).Sum(g => g.Count() - 1);
-            await Task.Delay(6000);
+            await Task.Delay(idleWait);
             afterStorm.Add(child.WorkingSet);
             peaks.Add(peak);
             var completed = done.Count(d => d.Rca?.Status == "completed");
@@ -102,6 +105,14 @@ public static class StormSuite
         {
             Console.WriteLine($"working set: idle {Stats.Mb(idle)}, peak during storms {Stats.Mb(peaks.Max())}, after storm 1 {Stats.Mb(afterStorm[0])}, after storm {storms} {Stats.Mb(afterStorm[^1])}, growth {Stats.Mb(afterStorm[^1] - afterStorm[0])} over {storms - 1} storms");
         }
+    }
+
+    /// <summary>The service's own view of its managed heap, from /metrics.</summary>
+    private static async Task<string> ManagedHeapAsync(HttpClient http)
+    {
+        var metrics = await http.GetStringAsync("/metrics");
+        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_total_memory_bytes ", StringComparison.Ordinal));
+        return line is null ? "unknown" : Stats.Mb((long)double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Round-robin over the workloads (every workload is hit throughout the storm), each alert with its own fingerprint.</summary>
