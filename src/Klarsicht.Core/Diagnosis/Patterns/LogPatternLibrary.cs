@@ -148,8 +148,8 @@ public sealed class LogPatternLibrary
             }
 
             // Interpreted, not RegexOptions.Compiled: the keyword filter hands a regex only the few lines that can
-            // match, so compiling buys ~0.25 ms per investigation and costs ~15 MiB of JIT-ed code held for the
-            // life of the process (measured with the engine and memory benchmarks).
+            // match, so compiling buys at most a few tenths of a millisecond per investigation and costs ~15 MiB of
+            // JIT-ed code held for the life of the process (measured with the engine and memory benchmarks).
             var options = RegexOptions.CultureInvariant | RegexOptions.Multiline;
             if (p.IgnoreCase)
             {
