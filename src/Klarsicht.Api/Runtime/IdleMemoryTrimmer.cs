@@ -7,7 +7,8 @@ namespace Klarsicht.Api.Runtime;
 /// full GC returns the managed heap's free regions to the OS, and glibc's <c>malloc_trim</c> returns the native
 /// memory that startup and bursts freed (mostly the JIT's) but the allocator kept. Measured with the memory
 /// benchmark: idle after 50 investigations 177 to 154 MiB, after a storm 187-192 to 149-154 MiB; after start
-/// about 3 MiB less. It runs only while the process is quiet, so its pause (milliseconds on a heap this size) meets no load.
+/// about 3 MiB less. It runs only while the process is quiet, so its pause (milliseconds on a heap this size)
+/// meets no load.
 /// </summary>
 public sealed partial class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTrimmer> logger) : BackgroundService
 {
