@@ -16,7 +16,11 @@ namespace Klarsicht.Kubernetes.Configuration;
 /// </remarks>
 public static class KubeconfigFiles
 {
-    private static readonly IDeserializer Deserializer = new DeserializerBuilder().IgnoreUnmatchedProperties().Build();
+    // As the client's own deserializer does: unknown keys ignored, untyped values (preferences, extensions) typed.
+    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
+        .IgnoreUnmatchedProperties()
+        .WithAttemptingUnquotedStringTypeDeserialization()
+        .Build();
 
     public static IReadOnlyList<string> Split(string kubeconfigVariable) =>
         kubeconfigVariable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

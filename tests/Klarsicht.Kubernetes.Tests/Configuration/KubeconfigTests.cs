@@ -65,6 +65,66 @@ public sealed class KubeconfigTests : IDisposable
     }
 
     [Fact]
+    public void EveryKubeconfigField_IsReadAsTheClientLibraryReadsIt()
+    {
+        var path = Write("config", $$"""
+            apiVersion: v1
+            kind: Config
+            current-context: eks
+            preferences:
+              colors: true
+            clusters:
+            - name: eks
+              cluster:
+                server: https://ABCDEF.gr7.eu-west-1.eks.amazonaws.com
+                certificate-authority: {{Path.Combine(_dir.FullName, "ca.crt")}}
+                tls-server-name: api.internal
+                insecure-skip-tls-verify: false
+                extensions:
+                - name: client.authentication.k8s.io/exec
+                  extension: {audience: sts}
+            contexts:
+            - name: eks
+              context: {cluster: eks, user: aws, namespace: shop}
+            users:
+            - name: aws
+              user:
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1beta1
+                  command: aws
+                  args: [--region, eu-west-1, eks, get-token, --cluster-name, prod]
+                  env:
+                  - name: AWS_PROFILE
+                    value: prod
+                  provideClusterInfo: true
+                  interactiveMode: Never
+            - name: oidc
+              user:
+                auth-provider:
+                  name: oidc
+                  config:
+                    client-id: kubernetes
+                    idp-issuer-url: https://issuer.example
+                    refresh-token: r3fr3sh
+            - name: certs
+              user:
+                client-certificate-data: Y2VydA==
+                client-key-data: a2V5
+                as: admin
+                as-groups: [system:masters]
+            - name: basic
+              user: {username: u, password: p, token: t}
+            """);
+
+        var ours = KubeconfigFiles.Parse(path);
+        var library = KubernetesClientConfiguration.LoadKubeConfig(path);
+
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(library), System.Text.Json.JsonSerializer.Serialize(ours));
+        Assert.Equal("aws", ours.Users.First().UserCredentials.ExternalExecution.Command);
+        Assert.Equal(6, ours.Users.First().UserCredentials.ExternalExecution.Arguments.Count);
+    }
+
+    [Fact]
     public void SeveralFiles_FirstToNameAnEntryOrSetTheContextWins_AndEntriesCombineAcrossFiles()
     {
         var first = Write("first", """
