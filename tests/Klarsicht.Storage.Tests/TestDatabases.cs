@@ -14,7 +14,7 @@ public static class TestDatabases
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("klarsicht-store-").FullName, "test.db");
         var connectionString = $"Data Source={path}";
-        SchemaMigrator.Migrate(new StorageOptions { Provider = "sqlite" }, connectionString);
+        SchemaMigrator.MigrateSqlite(connectionString);
         return (new SqliteInvestigationStore(connectionString), connectionString);
     }
 
@@ -31,7 +31,7 @@ public static class TestDatabases
         }
 
         var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString();
-        SchemaMigrator.Migrate(new StorageOptions { Provider = "postgres" }, connectionString);
+        SchemaMigrator.MigratePostgres(connectionString);
         return (new PostgresInvestigationStore(NpgsqlDataSource.Create(connectionString)), connectionString);
     }
 }

@@ -12,7 +12,7 @@ namespace Klarsicht.Api.Runtime;
 /// </summary>
 public sealed partial class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTrimmer> logger) : BackgroundService
 {
-    public static readonly TimeSpan Tick = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(2);
 
     // A probe or a /metrics scrape allocates tens of kilobytes; an investigation or an alert batch allocates megabytes.
     private const long QuietBytesPerTick = 1024 * 1024;
@@ -42,7 +42,8 @@ public sealed partial class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMem
 
     private void Trim()
     {
-        var before = Environment.WorkingSet;
+        // Environment.WorkingSet reads /proc: only when the line is written.
+        var before = logger.IsEnabled(LogLevel.Debug) ? Environment.WorkingSet : 0;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         if (_nativeTrim)
         {
@@ -57,7 +58,10 @@ public sealed partial class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMem
             }
         }
 
-        LogTrimmed(before / 1048576.0, Environment.WorkingSet / 1048576.0);
+        if (before > 0)
+        {
+            LogTrimmed(before / 1048576.0, Environment.WorkingSet / 1048576.0);
+        }
     }
 
     // DllImport rather than LibraryImport: the signature is blittable, and LibraryImport would need unsafe code.

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using DbUp;
 using DbUp.Builder;
 using Microsoft.Data.Sqlite;
@@ -9,20 +8,8 @@ namespace Klarsicht.Storage.Migrations;
 /// <summary>Applies the versioned SQL scripts (DbUp) at startup, once per database.</summary>
 public static class SchemaMigrator
 {
-    public static void Migrate(StorageOptions options, string connectionString)
-    {
-        if (options.IsPostgres)
-        {
-            MigratePostgres(connectionString);
-        }
-        else
-        {
-            MigrateSqlite(connectionString);
-        }
-    }
-
-    // Each provider in its own method: calling one does not load the other's driver or DbUp provider.
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    // One method per provider, called only by that provider's set-up: a SQLite replica never loads Npgsql or
+    // DbUp's PostgreSQL support.
     public static void MigrateSqlite(string connectionString)
     {
         var path = new SqliteConnectionStringBuilder(connectionString).DataSource;
@@ -41,7 +28,6 @@ public static class SchemaMigrator
         command.ExecuteNonQuery();
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void MigratePostgres(string connectionString)
     {
         EnsureDatabase.For.PostgresqlDatabase(connectionString);

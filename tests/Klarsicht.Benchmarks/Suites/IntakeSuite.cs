@@ -71,7 +71,7 @@ public static class IntakeSuite
         foreach (var batch in new[] { 1, 16, 64, 512 })
         {
             var db = Path.Combine(Directory.CreateTempSubdirectory("klarsicht-store-").FullName, "k.db");
-            Klarsicht.Storage.Migrations.SchemaMigrator.Migrate(new Klarsicht.Storage.StorageOptions(), $"Data Source={db}");
+            Klarsicht.Storage.Migrations.SchemaMigrator.MigrateSqlite($"Data Source={db}");
             var store = new Klarsicht.Storage.Investigations.SqliteInvestigationStore($"Data Source={db}");
             var count = batch == 1 ? 1000 : items.Count;
             var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -57,9 +57,10 @@ public sealed class ChildService : IAsyncDisposable
     }
 
     /// <summary>Starts the service; does not wait for it (see <see cref="WaitReadyAsync"/>).</summary>
-    public static ChildService Start(IDictionary<string, string?> environment)
+    /// <param name="port">The HTTP port of <see cref="BaseUrl"/>; a free one when not given.</param>
+    public static ChildService Start(IDictionary<string, string?> environment, int? port = null)
     {
-        var port = PrometheusTestServer.FreePort();
+        port ??= PrometheusTestServer.FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
