@@ -64,6 +64,51 @@ public abstract class StoreContractTests
         Assert.Single((await store.QueryAsync(new RcaQuery(), default)).Items);
     }
 
+    // One group commit runs each statement again for every alert with new values: every path twice in one batch.
+    [Fact]
+    public async Task Accept_OneBatchTakingEveryPathTwice_DecidesEachItemOnItsOwn()
+    {
+        var store = CreateStore();
+        var setUp = await store.AcceptAsync([Item("fp0", "t0"), Item("fp1", "t1"), Item("fp2", "t2"), Item("fp3", "t3")], T0, default);
+        var (i0, i1, i2, i3) = (setUp[0]!.Id, setUp[1]!.Id, setUp[2]!.Id, setUp[3]!.Id);
+        var manual = new IntakeItem(new InvestigationRequest("manual", null, new TargetQuery("shop", "api-7d9f8b6c4-x2k9p", null, null, null, null, null, null)), "manual/a");
+
+        var outcomes = await store.AcceptAsync(
+            [
+                Item("fp1", "t1"), Item("fp2", "t2"),                             // repeats
+                Item("fp2", "t2", firing: false), Item("fp3", "t3", firing: false), // resolutions
+                Item("fp4", "t1"), Item("fp5", "t0"),                             // join open investigations
+                Item("fp6", "t4"), Item("fp7", "t5"),                             // new targets
+                Item("fp8", "t4"), Item("fp9", "t5"),                             // join what this batch opened
+                Item("unknown-1", "t6", firing: false), Item("unknown-2", "t7", firing: false),
+                manual, manual with { TargetKey = "manual/b" },
+            ],
+            T0.AddMinutes(1), default);
+
+        Assert.Equal([i1, i2, i2, i3, i1, i0], outcomes.Take(6).Select(o => o!.Id));
+        Assert.All(outcomes.Take(6), o => Assert.True(o!.Deduplicated));
+        var (i4, i5) = (outcomes[6]!.Id, outcomes[7]!.Id);
+        Assert.Equal(6, new[] { i0, i1, i2, i3, i4, i5 }.Distinct().Count());
+        Assert.All(outcomes.Skip(6).Take(2), o => Assert.False(o!.Deduplicated));
+        Assert.Equal([i4, i5], outcomes.Skip(8).Take(2).Select(o => o!.Id));
+        Assert.Null(outcomes[10]);
+        Assert.Null(outcomes[11]);
+        Assert.NotEqual(outcomes[12]!.Id, outcomes[13]!.Id);
+        Assert.All(outcomes.Skip(12), o => Assert.Equal((RcaStatus.Pending, false), (o!.Status, o.Deduplicated)));
+
+        // Received counts sum the deliveries of the investigation's alerts, resolutions included.
+        Assert.Equal((3, "firing"), await AlertOf(i1));
+        Assert.Equal((3, "resolved"), await AlertOf(i2));
+        Assert.Equal((2, "resolved"), await AlertOf(i3));
+        Assert.Equal((2, "firing"), await AlertOf(i0));
+        Assert.Equal((2, "firing"), await AlertOf(i4));
+        Assert.Equal(["fp6", "fp7"], [(await store.GetAsync(i4, default))!.Alert!.Fingerprint, (await store.GetAsync(i5, default))!.Alert!.Fingerprint]);
+        Assert.Null((await store.GetAsync(outcomes[12]!.Id, default))!.Alert);
+        Assert.Equal(8, (await store.QueryAsync(new RcaQuery(), default)).Items.Count);
+
+        async Task<(int, string)> AlertOf(string id) => (await store.GetAsync(id, default))!.Alert is { } alert ? (alert.ReceivedCount, alert.Status) : default;
+    }
+
     [Fact]
     public async Task Claim_TakesEachInvestigationOnce_UntilItsLeaseRunsOut()
     {

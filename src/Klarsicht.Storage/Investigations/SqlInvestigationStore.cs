@@ -57,6 +57,18 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
     private const string InsertAlertSql =
         "INSERT INTO alerts (fingerprint, starts_at, investigation_id, status, received_count, last_received_at) VALUES (@fingerprint, @startsAt, @id, 'firing', 1, @now);";
 
+    // A request without an alert (on demand) only asks for the target's open investigation.
+    private static readonly string OpenLookupSql = LookupSql[LookupSql.LastIndexOf("SELECT id, status FROM investigations", StringComparison.Ordinal)..];
+
+    // Follow-ups go to every channel that got (or is getting) the investigation's first message.
+    private const string FollowUpSql =
+        """
+        INSERT INTO notifications (id, investigation_id, channel, kind, status, attempts, next_attempt_at, created_at)
+        SELECT @prefix || channel, investigation_id, channel, @kind, 'pending', 0, @now, @now FROM notifications
+        WHERE investigation_id = @investigationId AND kind = 'new'
+        ON CONFLICT (investigation_id, channel, kind) DO NOTHING
+        """;
+
     public async Task<IReadOnlyList<IntakeOutcome?>> AcceptAsync(IReadOnlyList<IntakeItem> items, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var ms = now.ToUnixTimeMilliseconds();
@@ -65,34 +77,57 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
         var order = Enumerable.Range(0, items.Count).OrderBy(i => items[i].TargetKey, StringComparer.Ordinal).ThenBy(i => i).ToList();
         await LockTargetsAsync(connection, tx, order.Select(i => items[i].TargetKey).Distinct(StringComparer.Ordinal).ToList()).ConfigureAwait(false);
         var outcomes = new IntakeOutcome?[items.Count];
-        foreach (var index in order)
+        await using (var commands = new BatchCommands(connection, tx))
         {
-            outcomes[index] = await AcceptOneAsync(connection, tx, items[index], ms, (long)joinWindow.TotalMilliseconds).ConfigureAwait(false);
+            foreach (var index in order)
+            {
+                outcomes[index] = await AcceptOneAsync(commands, items[index], ms, (long)joinWindow.TotalMilliseconds).ConfigureAwait(false);
+            }
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return outcomes;
     }
 
-    private static async Task<IntakeOutcome?> AcceptOneAsync(DbConnection connection, DbTransaction tx, IntakeItem item, long now, long joinWindowMs)
+    private static async Task<IntakeOutcome?> AcceptOneAsync(BatchCommands commands, IntakeItem item, long now, long joinWindowMs)
     {
         var alert = item.Request.Alert;
         var startsAt = alert?.StartsAt.ToUnixTimeMilliseconds() ?? 0;
-        (string? InvestigationId, string PreviousStatus, string Status) known = default;
-        (string? Id, string Status) refired = default;
-        (string? Id, string Status) open;
-        await using (var lookup = await connection.QueryMultipleAsync(
-            alert is null ? LookupSql[LookupSql.LastIndexOf("SELECT id, status FROM investigations", StringComparison.Ordinal)..] : LookupSql,
-            new { fingerprint = alert?.Fingerprint, startsAt, since = now - (long)RefireWindow.TotalMilliseconds, key = item.TargetKey, joinSince = now - joinWindowMs },
-            tx).ConfigureAwait(false))
+        (string? InvestigationId, string? PreviousStatus, string? Status) known = default;
+        (string? Id, string? Status) refired = default;
+        (string? Id, string? Status) open = default;
+        var lookup = commands.For(alert is null ? OpenLookupSql : LookupSql);
+        if (alert is not null)
+        {
+            BatchCommands.Set(lookup, "@fingerprint", alert.Fingerprint);
+            BatchCommands.Set(lookup, "@startsAt", startsAt);
+            BatchCommands.Set(lookup, "@since", now - (long)RefireWindow.TotalMilliseconds);
+        }
+
+        BatchCommands.Set(lookup, "@key", item.TargetKey);
+        BatchCommands.Set(lookup, "@joinSince", now - joinWindowMs);
+        await using (var reader = await lookup.ExecuteReaderAsync().ConfigureAwait(false))
         {
             if (alert is not null)
             {
-                known = await lookup.ReadFirstOrDefaultAsync<(string?, string, string)>().ConfigureAwait(false);
-                refired = await lookup.ReadFirstOrDefaultAsync<(string?, string)>().ConfigureAwait(false);
+                if (await reader.ReadAsync().ConfigureAwait(false))
+                {
+                    known = (Text(reader, 0), Text(reader, 1), Text(reader, 2));
+                }
+
+                await reader.NextResultAsync().ConfigureAwait(false);
+                if (await reader.ReadAsync().ConfigureAwait(false))
+                {
+                    refired = (Text(reader, 0), Text(reader, 1));
+                }
+
+                await reader.NextResultAsync().ConfigureAwait(false);
             }
 
-            open = await lookup.ReadFirstOrDefaultAsync<(string?, string)>().ConfigureAwait(false);
+            if (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                open = (Text(reader, 0), Text(reader, 1));
+            }
         }
 
         if (alert is not null)
@@ -100,17 +135,20 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
             var alertStatus = alert.Firing ? "firing" : "resolved";
             if (known.InvestigationId is not null)
             {
-                await connection.ExecuteAsync(
-                    "UPDATE alerts SET received_count = received_count + 1, last_received_at = @now, status = @alertStatus WHERE fingerprint = @fingerprint AND starts_at = @startsAt",
-                    new { now, alertStatus, fingerprint = alert.Fingerprint, startsAt }, tx).ConfigureAwait(false);
+                var received = commands.For("UPDATE alerts SET received_count = received_count + 1, last_received_at = @now, status = @alertStatus WHERE fingerprint = @fingerprint AND starts_at = @startsAt");
+                BatchCommands.Set(received, "@now", now);
+                BatchCommands.Set(received, "@alertStatus", alertStatus);
+                BatchCommands.Set(received, "@fingerprint", alert.Fingerprint);
+                BatchCommands.Set(received, "@startsAt", startsAt);
+                await received.ExecuteNonQueryAsync().ConfigureAwait(false);
                 if (!alert.Firing && known.PreviousStatus == "firing")
                 {
-                    var allResolved = await connection.ExecuteAsync(
-                        "UPDATE investigations SET alert_status = 'resolved', updated_at = @now WHERE id = @id AND NOT EXISTS (SELECT 1 FROM alerts WHERE investigation_id = @id AND status = 'firing')",
-                        new { now, id = known.InvestigationId }, tx).ConfigureAwait(false);
-                    if (allResolved == 1)
+                    var resolve = commands.For("UPDATE investigations SET alert_status = 'resolved', updated_at = @now WHERE id = @id AND NOT EXISTS (SELECT 1 FROM alerts WHERE investigation_id = @id AND status = 'firing')");
+                    BatchCommands.Set(resolve, "@now", now);
+                    BatchCommands.Set(resolve, "@id", known.InvestigationId);
+                    if (await resolve.ExecuteNonQueryAsync().ConfigureAwait(false) == 1)
                     {
-                        await FollowUpAsync(connection, tx, known.InvestigationId, "resolved", now).ConfigureAwait(false);
+                        await FollowUpAsync(commands, known.InvestigationId, "resolved", now).ConfigureAwait(false);
                     }
                 }
 
@@ -127,10 +165,10 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
             // investigation: a reply in its thread, not a second RCA of the same incident.
             if (refired.Id is not null)
             {
-                await connection.ExecuteAsync(
-                    InsertAlertSql + "UPDATE investigations SET alert_status = 'firing', updated_at = @now WHERE id = @id;",
-                    new { fingerprint = alert.Fingerprint, startsAt, id = refired.Id, now }, tx).ConfigureAwait(false);
-                await FollowUpAsync(connection, tx, refired.Id, "refired", now).ConfigureAwait(false);
+                var refire = commands.For(InsertAlertSql + "UPDATE investigations SET alert_status = 'firing', updated_at = @now WHERE id = @id;");
+                SetAlert(refire, alert.Fingerprint, startsAt, refired.Id, now);
+                await refire.ExecuteNonQueryAsync().ConfigureAwait(false);
+                await FollowUpAsync(commands, refired.Id, "refired", now).ConfigureAwait(false);
                 return new IntakeOutcome(refired.Id, refired.Status!, true);
             }
         }
@@ -139,35 +177,59 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
         {
             if (alert is not null)
             {
-                await connection.ExecuteAsync(InsertAlertSql, new { fingerprint = alert.Fingerprint, startsAt, id = open.Id, now }, tx).ConfigureAwait(false);
+                var join = commands.For(InsertAlertSql);
+                SetAlert(join, alert.Fingerprint, startsAt, open.Id, now);
+                await join.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
 
-            return new IntakeOutcome(open.Id, open.Status, true);
+            return new IntakeOutcome(open.Id, open.Status!, true);
         }
 
         var id = Guid.CreateVersion7().ToString();
         var query = item.Request.Query;
-        await connection.ExecuteAsync(
-            alert is null ? InsertInvestigationSql : InsertInvestigationSql + InsertAlertSql,
-            new
-            {
-                id,
-                status = Pending,
-                source = item.Request.Source,
-                key = item.TargetKey,
-                ns = query.Namespace,
-                pod = query.Pod,
-                workload = query.WorkloadName,
-                alertName = alert?.Name,
-                alertStatus = alert is null ? null : "firing",
-                now,
-                request = JsonSerializer.Serialize(item.Request, StorageJson.Options),
-                fingerprint = alert?.Fingerprint,
-                startsAt,
-            },
-            tx).ConfigureAwait(false);
+        var insert = commands.For(alert is null ? InsertInvestigationSql : InsertInvestigationSql + InsertAlertSql);
+        BatchCommands.Set(insert, "@status", Pending);
+        BatchCommands.Set(insert, "@source", item.Request.Source);
+        BatchCommands.Set(insert, "@key", item.TargetKey);
+        BatchCommands.Set(insert, "@ns", query.Namespace);
+        BatchCommands.Set(insert, "@pod", query.Pod);
+        BatchCommands.Set(insert, "@workload", query.WorkloadName);
+        BatchCommands.Set(insert, "@alertName", alert?.Name);
+        BatchCommands.Set(insert, "@alertStatus", alert is null ? null : "firing");
+        BatchCommands.Set(insert, "@request", JsonSerializer.Serialize(item.Request, StorageJson.Options));
+        if (alert is null)
+        {
+            BatchCommands.Set(insert, "@id", id);
+            BatchCommands.Set(insert, "@now", now);
+        }
+        else
+        {
+            SetAlert(insert, alert.Fingerprint, startsAt, id, now);
+        }
+
+        await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
         return new IntakeOutcome(id, Pending, false);
     }
+
+    private static void SetAlert(DbCommand command, string fingerprint, long startsAt, string investigationId, long now)
+    {
+        BatchCommands.Set(command, "@fingerprint", fingerprint);
+        BatchCommands.Set(command, "@startsAt", startsAt);
+        BatchCommands.Set(command, "@id", investigationId);
+        BatchCommands.Set(command, "@now", now);
+    }
+
+    private static Task FollowUpAsync(BatchCommands commands, string investigationId, string kind, long now)
+    {
+        var command = commands.For(FollowUpSql);
+        BatchCommands.Set(command, "@prefix", $"{Guid.CreateVersion7()}-");
+        BatchCommands.Set(command, "@investigationId", investigationId);
+        BatchCommands.Set(command, "@kind", kind);
+        BatchCommands.Set(command, "@now", now);
+        return command.ExecuteNonQueryAsync();
+    }
+
+    private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     public async Task<ClaimedInvestigation?> ClaimAsync(string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
@@ -231,17 +293,6 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
             ON CONFLICT (investigation_id, channel, kind) DO NOTHING
             """,
             new { nid = Guid.CreateVersion7().ToString(), investigationId, channel, kind, now }, tx);
-
-    // Follow-ups go to every channel that got (or is getting) the investigation's first message.
-    private static Task FollowUpAsync(DbConnection connection, DbTransaction tx, string investigationId, string kind, long now) =>
-        connection.ExecuteAsync(
-            """
-            INSERT INTO notifications (id, investigation_id, channel, kind, status, attempts, next_attempt_at, created_at)
-            SELECT @prefix || channel, investigation_id, channel, @kind, 'pending', 0, @now, @now FROM notifications
-            WHERE investigation_id = @investigationId AND kind = 'new'
-            ON CONFLICT (investigation_id, channel, kind) DO NOTHING
-            """,
-            new { prefix = $"{Guid.CreateVersion7()}-", investigationId, kind, now }, tx);
 
     public async Task<bool> FailAsync(string id, string owner, string error, DateTimeOffset now, CancellationToken cancellationToken)
     {
