@@ -5,6 +5,9 @@ using Microsoft.Extensions.Options;
 
 namespace Klarsicht.Api.Webhooks;
 
+// Every rule here is synchronous and the endpoints call Validate, not ValidateAsync: the async path's state machines
+// cost 7 % of the service's CPU under intake load. An async rule would throw on the first request that reaches it.
+
 /// <summary>Rules every alert must meet, whichever sender posted it.</summary>
 public sealed class AlertValidator : AbstractValidator<AlertmanagerAlert>
 {
@@ -13,7 +16,10 @@ public sealed class AlertValidator : AbstractValidator<AlertmanagerAlert>
         RuleFor(a => a.Status).NotEmpty().Must(s => s is "firing" or "resolved").WithMessage("status must be 'firing' or 'resolved'.");
         RuleFor(a => a.Labels).NotNull().WithMessage("labels is required.");
         RuleFor(a => a.Labels).Must(l => l!.Count <= 200).When(a => a.Labels is not null).WithMessage("labels may hold at most 200 entries.");
-        RuleForEach(a => a.Labels).Must(kv => kv.Key.Length <= 256 && (kv.Value?.Length ?? 0) <= 4096).When(a => a.Labels is not null).WithMessage("label names are at most 256 and values at most 4096 characters.");
+        // One rule over the whole map, not one per label: RuleForEach builds a validation context for every entry,
+        // which made label checks most of the validator's cost.
+        RuleFor(a => a.Labels).Must(l => l!.All(kv => kv.Key.Length <= 256 && (kv.Value?.Length ?? 0) <= 4096)).When(a => a.Labels is not null)
+            .WithMessage("label names are at most 256 and values at most 4096 characters.");
         RuleFor(a => a.StartsAt).NotNull().WithMessage("startsAt is required.");
         RuleFor(a => a.Fingerprint).MaximumLength(128);
     }

@@ -60,7 +60,7 @@ public static class WebhookEndpoints
             return Count("manual", problem!);
         }
 
-        var validation = await validator.ValidateAsync(request!, cancellationToken).ConfigureAwait(false);
+        var validation = validator.Validate(request!);
         if (!validation.IsValid)
         {
             KlarsichtMetrics.WebhooksReceived.WithLabels("manual", "400").Inc();
@@ -115,7 +115,7 @@ public static class WebhookEndpoints
                 return Count(sourceLabel, problem!);
             }
 
-            var validation = await context.GrafanaValidator.ValidateAsync(payload!, cancellationToken).ConfigureAwait(false);
+            var validation = context.GrafanaValidator.Validate(payload!);
             if (!validation.IsValid)
             {
                 KlarsichtMetrics.WebhooksReceived.WithLabels(sourceLabel, "400").Inc();
@@ -132,7 +132,7 @@ public static class WebhookEndpoints
                 return Count(sourceLabel, problem!);
             }
 
-            var validation = await context.AlertmanagerValidator.ValidateAsync(payload!, cancellationToken).ConfigureAwait(false);
+            var validation = context.AlertmanagerValidator.Validate(payload!);
             if (!validation.IsValid)
             {
                 KlarsichtMetrics.WebhooksReceived.WithLabels(sourceLabel, "400").Inc();

@@ -64,6 +64,24 @@ public sealed class IntakeTests : IAsyncLifetime
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Alerts[0].Status");
     }
 
+    [Theory]
+    [InlineData(257, 1, 1)]
+    [InlineData(10, 4097, 1)]
+    [InlineData(10, 10, 201)]
+    public async Task AlertmanagerWebhook_LabelsOverTheirLimits_NameTheLabels(int nameLength, int valueLength, int count)
+    {
+        var json = JsonNode.Parse(KlarsichtApp.Payload("alertmanager-crashloop.json"))!;
+        var labels = json["alerts"]![0]!["labels"]!.AsObject();
+        labels[new string('n', nameLength)] = new string('v', valueLength);
+        for (var i = labels.Count; i < count; i++)
+        {
+            labels[$"extra_{i}"] = "x";
+        }
+
+        var response = await _client.PostAsync("/api/v1/webhooks/alertmanager", KlarsichtApp.JsonBody(json.ToJsonString()));
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "Alerts[0].Labels");
+    }
+
     [Fact]
     public async Task Webhook_MalformedJson_Returns400NamingThePath()
     {
