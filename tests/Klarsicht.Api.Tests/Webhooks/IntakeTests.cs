@@ -105,6 +105,21 @@ public sealed class IntakeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Webhook_ChunkedBody_IsReadWhole_AndRefusedPastTheLimit()
+    {
+        var ok = new HttpRequestMessage(HttpMethod.Post, "/api/v1/webhooks/alertmanager") { Content = KlarsichtApp.JsonBody(KlarsichtApp.Payload("alertmanager-crashloop.json")) };
+        ok.Headers.TransferEncodingChunked = true;
+        Assert.Equal(HttpStatusCode.Accepted, (await _client.SendAsync(ok)).StatusCode);
+
+        var huge = new HttpRequestMessage(HttpMethod.Post, "/api/v1/webhooks/alertmanager")
+        {
+            Content = KlarsichtApp.JsonBody("{\"version\":\"4\",\"receiver\":\"" + new string('x', 1024 * 1024 + 10) + "\"}"),
+        };
+        huge.Headers.TransferEncodingChunked = true;
+        await AssertProblemAsync(await _client.SendAsync(huge), HttpStatusCode.RequestEntityTooLarge, null);
+    }
+
+    [Fact]
     public async Task Webhook_UnknownExtraFields_AreAccepted()
     {
         var json = JsonNode.Parse(KlarsichtApp.Payload("alertmanager-crashloop.json"))!;
