@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Klarsicht.Api.Observability;
 using Klarsicht.Storage;
 using Klarsicht.Storage.Investigations;
 using Microsoft.Extensions.Options;
@@ -68,7 +69,11 @@ public sealed class IntakeBatcher(IInvestigationStore store, TimeProvider time, 
     {
         try
         {
-            var outcomes = await store.AcceptAsync(batch.SelectMany(p => p.Items).ToList(), time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            var items = batch.SelectMany(p => p.Items).ToList();
+            var started = time.GetTimestamp();
+            var outcomes = await store.AcceptAsync(items, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            KlarsichtMetrics.IntakeCommitDuration.Observe(time.GetElapsedTime(started).TotalSeconds);
+            KlarsichtMetrics.IntakeBatchSize.Observe(items.Count);
             var offset = 0;
             foreach (var pending in batch)
             {

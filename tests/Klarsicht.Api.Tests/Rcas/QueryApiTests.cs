@@ -90,5 +90,14 @@ public sealed class QueryApiTests : IAsyncLifetime
         var metrics = await _client.GetStringAsync("/metrics");
         Assert.Contains("klarsicht_webhooks_received_total{source=\"alertmanager\",outcome=\"400\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("# TYPE klarsicht_investigation_duration_seconds histogram", metrics, StringComparison.Ordinal);
+
+        // Intake's group commits: how long the webhooks of a batch waited on storage, and how many alerts it held.
+        await _client.PostAsync("/api/v1/webhooks/alertmanager", KlarsichtApp.JsonBody(KlarsichtApp.Payload("alertmanager-crashloop.json")));
+        metrics = await _client.GetStringAsync("/metrics");
+        Assert.True(Sample(metrics, "klarsicht_intake_commit_seconds_count") >= 1, metrics);
+        Assert.True(Sample(metrics, "klarsicht_intake_batch_alerts_sum") >= 1, metrics);
     }
+
+    private static double Sample(string metrics, string name) =>
+        double.Parse(metrics.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal))[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 }
