@@ -1,4 +1,5 @@
 using Klarsicht.Storage.Investigations;
+using Microsoft.Data.Sqlite;
 
 namespace Klarsicht.Storage.Tests;
 
@@ -35,5 +36,45 @@ public sealed class SqliteCheckpointTests
         sqlite.Checkpoint();
         file.Refresh();
         Assert.True(file.Length > before, "the checkpoint copied the log into the database file");
+    }
+
+    [Fact]
+    public async Task TheLog_IsTruncatedByAQuietPass_NeverWhileWritesGoOn()
+    {
+        var (migrated, connectionString) = TestDatabases.Sqlite();
+        ((IDisposable)migrated).Dispose();
+        var wal = new FileInfo(connectionString["Data Source=".Length..] + "-wal");
+        using var sqlite = new SqliteInvestigationStore(connectionString, checkpointInterval: Timeout.InfiniteTimeSpan);
+        IInvestigationStore store = sqlite;
+        var batch = 0;
+        Task WriteAsync() => store.AcceptAsync(
+            Enumerable.Range(0, 20).Select(j => StoreContractTests.Item($"f{batch:D4}-{j:D2}", $"shop/Deployment/w{(batch++ * 20) + j}")).ToList(),
+            DateTimeOffset.UtcNow, CancellationToken.None);
+
+        for (var i = 0; i < 50; i++)
+        {
+            await WriteAsync();
+        }
+
+        // Each pass copies everything, but a write between two passes means the service is busy: the log stays.
+        sqlite.Checkpoint();
+        await WriteAsync();
+        sqlite.Checkpoint();
+        wal.Refresh();
+        var busy = wal.Length;
+        Assert.True(busy > 0, "the log holds the commits");
+
+        // Two passes with nothing written between: the second gives the space back.
+        sqlite.Checkpoint();
+        wal.Refresh();
+        Assert.Equal(0, wal.Length);
+
+        // And the next write starts a new log, with nothing lost.
+        await WriteAsync();
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM alerts";
+        Assert.Equal(52L * 20, (long)count.ExecuteScalar()!);
     }
 }

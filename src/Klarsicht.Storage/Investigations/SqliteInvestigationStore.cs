@@ -27,6 +27,9 @@ public sealed class SqliteInvestigationStore : SqlInvestigationStore, IDisposabl
 
     private int _checkpointing;
 
+    // Frames in the log at the previous pass: the same count twice, all copied, means nothing was written between.
+    private long _lastLogFrames;
+
     /// <param name="checkpointInterval">How often the background checkpoint runs (1 s); infinite leaves it to <see cref="Checkpoint"/>.</param>
     public SqliteInvestigationStore(string connectionString, TimeSpan? joinWindow = null, TimeSpan? checkpointInterval = null)
         : base(joinWindow ?? TimeSpan.FromMinutes(5))
@@ -44,8 +47,10 @@ public sealed class SqliteInvestigationStore : SqlInvestigationStore, IDisposabl
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var pragma = connection.CreateCommand();
         // journal_mode=WAL is a property of the database file, set once by the migrator; the rest is per connection.
-        // The log is truncated back to 64 MiB after a storm has grown it.
-        pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
+        // No journal_size_limit: with one, the first commit after the log restarts truncates a log a storm has grown
+        // (hundreds of MiB) inside that commit, 100-250 ms with every webhook of the batch waiting. The background
+        // pass truncates it instead, once the service is quiet.
+        pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=-1;";
         await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
@@ -67,19 +72,35 @@ public sealed class SqliteInvestigationStore : SqlInvestigationStore, IDisposabl
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            long logFrames, copied;
             using (var reader = command.ExecuteReader())
             {
-                // (busy, frames in the log, frames copied). Under a storm the log grows faster than a PASSIVE pass
-                // ever finishes, and only a checkpoint that leaves nothing behind lets the next writer restart it:
-                // past the cap, a RESTART finishes the job, pausing writers for a moment (tens of milliseconds).
-                if (!reader.Read() || reader.GetInt64(1) < MaxLogFrames)
+                // (busy, frames in the log, frames copied)
+                if (!reader.Read())
                 {
                     return;
                 }
+
+                (logFrames, copied) = (reader.GetInt64(1), reader.GetInt64(2));
             }
 
-            command.CommandText = "PRAGMA wal_checkpoint(RESTART);";
-            command.ExecuteNonQuery();
+            var previous = Interlocked.Exchange(ref _lastLogFrames, logFrames);
+            if (logFrames >= MaxLogFrames)
+            {
+                // Under a storm the log grows faster than a PASSIVE pass ever finishes, and only a checkpoint that
+                // leaves nothing behind lets the next writer restart it: past the cap, a RESTART finishes the job,
+                // pausing writers for a moment (tens of milliseconds).
+                command.CommandText = "PRAGMA wal_checkpoint(RESTART);";
+                command.ExecuteNonQuery();
+            }
+            else if (logFrames > 0 && copied == logFrames && logFrames == previous)
+            {
+                // Quiet: everything is in the database file and nothing was written since the last pass. Giving the
+                // log's disk space back now costs writers nothing; in a commit it cost the commit the truncation.
+                command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+                command.ExecuteNonQuery();
+                Interlocked.Exchange(ref _lastLogFrames, 0);
+            }
         }
         catch (SqliteException)
         {
