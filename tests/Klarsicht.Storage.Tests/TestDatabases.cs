@@ -32,6 +32,7 @@ public static class TestDatabases
 
         var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString();
         SchemaMigrator.MigratePostgres(connectionString);
-        return (new PostgresInvestigationStore(NpgsqlDataSource.Create(connectionString)), connectionString);
+        // As the service builds it: with Npgsql's automatic preparation on.
+        return (new PostgresInvestigationStore(NpgsqlDataSource.Create(StorageServiceCollectionExtensions.WithAutoPrepare(connectionString))), connectionString);
     }
 }
