@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Klarsicht.Testing.Prometheus;
 
 namespace Klarsicht.Testing.Hosting;
@@ -12,12 +13,30 @@ public sealed class ChildService : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private ChildService(Process process, Uri baseUrl, Stopwatch started)
+    private readonly StringBuilder _output;
+
+    private ChildService(Process process, StringBuilder output, Uri baseUrl, Stopwatch started)
     {
         _process = process;
+        _output = output;
         BaseUrl = baseUrl;
         Started = started;
     }
+
+    /// <summary>What the service wrote to stdout and stderr so far (its first 64 KiB).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Whether the process has ended (a port already taken, for one, ends it at startup).</summary>
+    public bool HasExited => _process.HasExited;
 
     public Uri BaseUrl { get; }
 
@@ -80,17 +99,33 @@ public sealed class ChildService : IAsyncDisposable
 
         var clock = Stopwatch.StartNew();
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
+        var output = new StringBuilder();
+        void Capture(string? line)
         {
-            if (e.Data is not null && Environment.GetEnvironmentVariable("KLARSICHT_BENCH_VERBOSE") == "1")
+            if (line is null)
             {
-                Console.Error.WriteLine(e.Data);
+                return;
             }
-        };
+
+            lock (output)
+            {
+                if (output.Length < 64 * 1024)
+                {
+                    output.AppendLine(line);
+                }
+            }
+
+            if (Environment.GetEnvironmentVariable("KLARSICHT_BENCH_VERBOSE") == "1")
+            {
+                Console.Error.WriteLine(line);
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Capture(e.Data);
+        process.ErrorDataReceived += (_, e) => Capture(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ChildService(process, new Uri($"http://127.0.0.1:{port}/"), clock);
+        return new ChildService(process, output, new Uri($"http://127.0.0.1:{port}/"), clock);
     }
 
     /// <summary>Polls /healthz until 200 (the host is up and listening); returns the time since process start.</summary>
@@ -109,7 +144,7 @@ public sealed class ChildService : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"the service exited with code {_process.ExitCode}");
+                throw new InvalidOperationException($"the service exited with code {_process.ExitCode}: {Output}");
             }
 
             try
