@@ -70,10 +70,11 @@ public sealed class StartupFootprintTests
             catch (Exception e) when (attempt < 3 && e is InvalidOperationException or HttpRequestException)
             {
                 var portTaken = await EndedOnATakenPortAsync(service);
+                var output = service.Output;
                 await service.DisposeAsync();
                 if (!portTaken)
                 {
-                    throw;
+                    throw new InvalidOperationException($"the service did not answer on both ports; its output:\n{output}", e);
                 }
             }
             catch
