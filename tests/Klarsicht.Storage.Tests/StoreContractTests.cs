@@ -64,6 +64,24 @@ public abstract class StoreContractTests
         Assert.Single((await store.QueryAsync(new RcaQuery(), default)).Items);
     }
 
+    [Fact]
+    public async Task Accept_AFiringAlertJoiningAfterTheOthersResolved_MakesTheInvestigationFiringAgain()
+    {
+        var store = CreateStore();
+        var first = (await store.AcceptAsync([Item("fp1", "t1")], T0, default))[0]!;
+        await store.AcceptAsync([Item("fp1", "t1", firing: false)], T0.AddMinutes(1), default);
+        Assert.Equal("resolved", (await store.GetAsync(first.Id, default))!.Alert!.Status);
+
+        var joined = (await store.AcceptAsync([Item("fp2", "t1")], T0.AddMinutes(2), default))[0]!;
+        Assert.Equal(first.Id, joined.Id);
+        Assert.Equal("firing", (await store.GetAsync(first.Id, default))!.Alert!.Status);
+
+        // Completed and still firing, the investigation takes the next alert of its target within the join window.
+        var claimed = await store.ClaimAsync("a", T0.AddMinutes(2), TimeSpan.FromMinutes(1), default);
+        await store.CompleteAsync(claimed!.Id, "a", Diagnosis(), [], T0.AddMinutes(2), default);
+        Assert.Equal(first.Id, (await store.AcceptAsync([Item("fp3", "t1")], T0.AddMinutes(3), default))[0]!.Id);
+    }
+
     // One group commit runs each statement again for every alert with new values: every path twice in one batch.
     [Fact]
     public async Task Accept_OneBatchTakingEveryPathTwice_DecidesEachItemOnItsOwn()

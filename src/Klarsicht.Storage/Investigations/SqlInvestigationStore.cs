@@ -43,7 +43,7 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
         WHERE a.fingerprint = @fingerprint AND a.status = 'resolved' AND i.status = 'completed' AND i.alert_status = 'resolved'
           AND a.last_received_at >= @since
         ORDER BY a.starts_at DESC LIMIT 1;
-        SELECT id, status FROM investigations
+        SELECT id, status, alert_status FROM investigations
         WHERE target_key = @key AND (status IN ('pending', 'running') OR (status = 'completed' AND completed_at >= @joinSince AND alert_status = 'firing'))
         ORDER BY received_at DESC LIMIT 1;
         """;
@@ -58,7 +58,7 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
         "INSERT INTO alerts (fingerprint, starts_at, investigation_id, status, received_count, last_received_at) VALUES (@fingerprint, @startsAt, @id, 'firing', 1, @now);";
 
     // A request without an alert (on demand) only asks for the target's open investigation.
-    private static readonly string OpenLookupSql = LookupSql[LookupSql.LastIndexOf("SELECT id, status FROM investigations", StringComparison.Ordinal)..];
+    private static readonly string OpenLookupSql = LookupSql[LookupSql.LastIndexOf("SELECT id, status, alert_status FROM investigations", StringComparison.Ordinal)..];
 
     // Follow-ups go to every channel that got (or is getting) the investigation's first message.
     private const string FollowUpSql =
@@ -95,7 +95,7 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
         var startsAt = alert?.StartsAt.ToUnixTimeMilliseconds() ?? 0;
         (string? InvestigationId, string? PreviousStatus, string? Status) known = default;
         (string? Id, string? Status) refired = default;
-        (string? Id, string? Status) open = default;
+        (string? Id, string? Status, string? AlertStatus) open = default;
         var lookup = commands.For(alert is null ? OpenLookupSql : LookupSql);
         if (alert is not null)
         {
@@ -126,7 +126,7 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
 
             if (await reader.ReadAsync().ConfigureAwait(false))
             {
-                open = (Text(reader, 0), Text(reader, 1));
+                open = (Text(reader, 0), Text(reader, 1), Text(reader, 2));
             }
         }
 
@@ -177,7 +177,8 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
         {
             if (alert is not null)
             {
-                var join = commands.For(InsertAlertSql);
+                // A firing alert joining an investigation whose earlier alerts all resolved makes it firing again.
+                var join = commands.For(open.AlertStatus == "resolved" ? InsertAlertSql + "UPDATE investigations SET alert_status = 'firing', updated_at = @now WHERE id = @id;" : InsertAlertSql);
                 SetAlert(join, alert.Fingerprint, startsAt, open.Id, now);
                 await join.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
