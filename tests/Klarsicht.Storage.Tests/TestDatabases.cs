@@ -33,6 +33,6 @@ public static class TestDatabases
         var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString();
         SchemaMigrator.MigratePostgres(connectionString);
         // As the service builds it: with Npgsql's automatic preparation on.
-        return (new PostgresInvestigationStore(NpgsqlDataSource.Create(StorageServiceCollectionExtensions.WithAutoPrepare(connectionString))), connectionString);
+        return (new PostgresInvestigationStore(PostgresInvestigationStore.CreateDataSource(connectionString)), connectionString);
     }
 }

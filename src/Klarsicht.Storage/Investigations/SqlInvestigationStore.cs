@@ -33,8 +33,16 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
     /// </summary>
     protected virtual Task LockTargetsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> sortedKeys) => Task.CompletedTask;
 
+    // The target's open investigation (a join); a request without an alert (on demand) asks only this.
+    private const string OpenLookupSql =
+        """
+        SELECT id, status, alert_status FROM investigations
+        WHERE target_key = @key AND (status IN ('pending', 'running') OR (status = 'completed' AND completed_at >= @joinSince AND alert_status = 'firing'))
+        ORDER BY received_at DESC LIMIT 1;
+        """;
+
     // Everything intake needs to know about one alert, read in one round trip: the alert itself (a repeat delivery),
-    // the investigation its fingerprint last resolved in (a re-fire), and the target's open investigation (a join).
+    // the investigation its fingerprint last resolved in (a re-fire), and the target's open investigation.
     private const string LookupSql =
         """
         SELECT a.investigation_id, a.status, i.status FROM alerts a JOIN investigations i ON i.id = a.investigation_id
@@ -43,10 +51,8 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
         WHERE a.fingerprint = @fingerprint AND a.status = 'resolved' AND i.status = 'completed' AND i.alert_status = 'resolved'
           AND a.last_received_at >= @since
         ORDER BY a.starts_at DESC LIMIT 1;
-        SELECT id, status, alert_status FROM investigations
-        WHERE target_key = @key AND (status IN ('pending', 'running') OR (status = 'completed' AND completed_at >= @joinSince AND alert_status = 'firing'))
-        ORDER BY received_at DESC LIMIT 1;
-        """;
+
+        """ + OpenLookupSql;
 
     private const string InsertInvestigationSql =
         """
@@ -56,9 +62,6 @@ public abstract class SqlInvestigationStore(TimeSpan joinWindow) : IInvestigatio
 
     private const string InsertAlertSql =
         "INSERT INTO alerts (fingerprint, starts_at, investigation_id, status, received_count, last_received_at) VALUES (@fingerprint, @startsAt, @id, 'firing', 1, @now);";
-
-    // A request without an alert (on demand) only asks for the target's open investigation.
-    private static readonly string OpenLookupSql = LookupSql[LookupSql.LastIndexOf("SELECT id, status, alert_status FROM investigations", StringComparison.Ordinal)..];
 
     // Follow-ups go to every channel that got (or is getting) the investigation's first message.
     private const string FollowUpSql =

@@ -33,7 +33,8 @@ public sealed class SqliteInvestigationStore : SqlInvestigationStore, IDisposabl
 
     private int _checkpointing;
 
-    // Frames in the log at the previous pass: the same count twice, all copied, means nothing was written between.
+    // Frames in the log at the previous pass (only the pass that holds _checkpointing touches it): the same count
+    // twice, all copied, means nothing was written between.
     private long _lastLogFrames;
 
     /// <param name="checkpointInterval">How often the background checkpoint runs (1 s); infinite leaves it to <see cref="Checkpoint"/>.</param>
@@ -98,7 +99,8 @@ public sealed class SqliteInvestigationStore : SqlInvestigationStore, IDisposabl
                 (logFrames, copied) = (reader.GetInt64(1), reader.GetInt64(2));
             }
 
-            var previous = Interlocked.Exchange(ref _lastLogFrames, logFrames);
+            var previous = _lastLogFrames;
+            _lastLogFrames = logFrames;
             if (logFrames >= MaxLogFrames)
             {
                 // Under a storm the log grows faster than a PASSIVE pass ever finishes, and only a checkpoint that
@@ -113,7 +115,7 @@ public sealed class SqliteInvestigationStore : SqlInvestigationStore, IDisposabl
                 // log's disk space back now costs writers nothing; in a commit it cost the commit the truncation.
                 command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
                 command.ExecuteNonQuery();
-                Interlocked.Exchange(ref _lastLogFrames, 0);
+                _lastLogFrames = 0;
             }
         }
         catch (SqliteException)
